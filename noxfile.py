@@ -1,0 +1,50 @@
+"""Development tasks: ``nox`` runs tests, lint, typecheck and sync_check."""
+
+from __future__ import annotations
+
+import nox
+
+nox.options.sessions = ["tests", "lint", "typecheck", "sync_check"]
+nox.options.reuse_existing_virtualenvs = True
+# Test on every interpreter found; one that is missing is skipped, not failed.
+nox.options.error_on_missing_interpreters = False
+
+PYTHONS = ["3.10", "3.11", "3.12", "3.13"]
+
+
+@nox.session(python=PYTHONS)
+def tests(session: nox.Session) -> None:
+    """Run the test suite with coverage (100% of hand-written code required)."""
+    session.install("-e", ".[test]")
+    session.run("coverage", "erase")
+    session.run("coverage", "run", "-m", "pytest", *session.posargs)
+    session.run("coverage", "report")
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """Check style with ruff (lint rules and formatting)."""
+    session.install("ruff")
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+
+
+@nox.session
+def typecheck(session: nox.Session) -> None:
+    """Type-check the package and the tests with mypy --strict."""
+    session.install("-e", ".[dev]")
+    session.run("mypy")
+
+
+@nox.session
+def sync(session: nox.Session) -> None:
+    """Regenerate quickshops/_sync and tests/_sync from their _async sources."""
+    session.install("unasync", "setuptools")
+    session.run("python", "scripts/unasync.py")
+
+
+@nox.session
+def sync_check(session: nox.Session) -> None:
+    """Fail if the generated sync code is not what scripts/unasync.py would write."""
+    session.install("unasync", "setuptools")
+    session.run("python", "scripts/unasync.py", "--check")

@@ -1,0 +1,66 @@
+"""The only code that does I/O: send a request, retry it by the policy, decode the answer."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, TypeVar
+
+import anyio
+import httpx
+import tenacity
+
+from .._http import (
+    build_request,
+    clock,
+    connection_error,
+    error_from_response,
+    log_attempt,
+    new_idempotency_key,
+    parse_success,
+)
+from .._retry import is_retryable, log_retry, retry_delay
+
+if TYPE_CHECKING:
+    from .._config import ClientConfig
+    from .._http import RequestSpec
+
+T = TypeVar("T")
+
+
+class AsyncTransport:
+    """Sends the requests of one client through an `httpx.AsyncClient`, with retries."""
+
+    def __init__(self, client: httpx.AsyncClient, config: ClientConfig) -> None:
+        self.client = client
+        self.config = config
+
+    async def request(self, spec: RequestSpec[T]) -> T:
+        """Send the call `spec` describes, retrying by the policy, and decode its answer."""
+        request = build_request(self.client, self.config, spec, new_idempotency_key)
+        retrying = tenacity.AsyncRetrying(
+            stop=tenacity.stop_after_attempt(self.config.max_retries + 1),
+            wait=retry_delay,
+            retry=tenacity.retry_if_exception(is_retryable),
+            before_sleep=log_retry,
+            sleep=anyio.sleep,
+            reraise=True,
+        )
+        async for attempt in retrying:
+            with attempt:
+                response = await self._send(request, spec, attempt.retry_state.attempt_number)
+        return parse_success(response, spec)
+
+    async def _send(
+        self, request: httpx.Request, spec: RequestSpec[T], attempt: int
+    ) -> httpx.Response:
+        """Make one attempt: return a 2xx response or raise the error it amounts to."""
+        start = clock()
+        try:
+            response = await self.client.send(request, follow_redirects=False)
+        except httpx.HTTPError as exc:
+            log_attempt(spec, start, attempt, exc=exc)
+            raise connection_error(exc, spec, self.config) from exc
+        log_attempt(spec, start, attempt, response=response)
+        if not response.is_success:
+            await response.aclose()
+            raise error_from_response(response, spec, self.config)
+        return response

@@ -1,0 +1,195 @@
+"""Client configuration: resolved once at construction, validated before any I/O."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import re
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+import httpx
+
+from ._constants import (
+    API_KEY_ENV_VARS,
+    API_KEY_PREFIX,
+    BASE_URL_ENV_VAR,
+    DEFAULT_BASE_URL,
+)
+from ._exceptions import InvalidAPIKeyError, InvalidRequestError
+from ._version import __version__
+
+USER_AGENT = f"quickshops-python/{__version__}"
+
+# Header values may not contain control characters: a newline would split the header.
+_UNSAFE_HEADER = re.compile(r"[\x00-\x1f\x7f]")
+_HEADER_NAME = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
+
+
+def mask_key(key: str) -> str:
+    """Return a form of `key` safe to show: its prefix and last four characters."""
+    tail = key[-4:] if len(key) >= len(API_KEY_PREFIX) + 8 else ""
+    return f"{API_KEY_PREFIX}...{tail}"
+
+
+def resolve_api_key(api_key: str | None) -> tuple[str, str]:
+    """Return the key and where it came from: the argument or an environment variable."""
+    source = "the api_key argument"
+    if api_key is None:
+        for name in API_KEY_ENV_VARS:
+            api_key = os.environ.get(name) or None
+            if api_key is not None:
+                source = f"the environment variable {name}"
+                break
+        else:
+            raise InvalidAPIKeyError(
+                "No API key: pass api_key=... or set the environment variable "
+                f"{API_KEY_ENV_VARS[0]} (or {API_KEY_ENV_VARS[1]})."
+            )
+    if not isinstance(api_key, str) or not api_key.startswith(API_KEY_PREFIX):
+        raise InvalidAPIKeyError(
+            f"The API key from {source} does not start with {API_KEY_PREFIX!r}; "
+            "copy the key from the Quickshops dashboard (Settings, API keys)."
+        )
+    if _UNSAFE_HEADER.search(api_key) or " " in api_key:
+        raise InvalidAPIKeyError(
+            f"The API key from {source} contains whitespace or control characters; "
+            "check for a stray newline when it was copied."
+        )
+    return api_key, source
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def resolve_base_url(base_url: str | None) -> str:
+    """Return the base URL without a trailing slash, refusing plain http off loopback."""
+    if base_url is None:
+        base_url = os.environ.get(BASE_URL_ENV_VAR) or DEFAULT_BASE_URL
+    try:
+        url = httpx.URL(base_url)
+    except (httpx.InvalidURL, TypeError) as exc:
+        raise InvalidRequestError(f"base_url {base_url!r} is not a valid URL.") from exc
+    if url.scheme not in ("http", "https") or not url.host or url.query or url.fragment:
+        raise InvalidRequestError(
+            f"base_url {base_url!r} must be an absolute http(s) URL without query or "
+            f"fragment, such as {DEFAULT_BASE_URL!r}."
+        )
+    if url.scheme == "http" and not _is_loopback(url.host):
+        raise InvalidRequestError(
+            f"base_url {base_url!r} uses plain http to a host that is not loopback; "
+            "use https (plain http is allowed only for localhost, 127.0.0.0/8 and ::1)."
+        )
+    return str(url).rstrip("/")
+
+
+def resolve_timeout(timeout: Any) -> httpx.Timeout:
+    """Return `timeout` as an `httpx.Timeout`; a positive float applies to every phase."""
+    if isinstance(timeout, httpx.Timeout):
+        return timeout
+    if isinstance(timeout, (int, float)) and not isinstance(timeout, bool) and timeout > 0:
+        return httpx.Timeout(float(timeout))
+    raise InvalidRequestError(
+        f"timeout must be a positive number of seconds or an httpx.Timeout, not {timeout!r}."
+    )
+
+
+def resolve_max_retries(max_retries: Any) -> int:
+    """Return `max_retries` if it is a non-negative int."""
+    if isinstance(max_retries, int) and not isinstance(max_retries, bool) and max_retries >= 0:
+        return max_retries
+    raise InvalidRequestError(
+        f"max_retries must be an integer of 0 or more (0 disables retries), not {max_retries!r}."
+    )
+
+
+def check_header(name: object, value: object, what: str) -> None:
+    """Refuse a header that could not be sent as given (or would split into two)."""
+    if not isinstance(name, str) or not _HEADER_NAME.match(name):
+        raise InvalidRequestError(f"{what}: {name!r} is not a valid header name.")
+    if not isinstance(value, str) or _UNSAFE_HEADER.search(value):
+        raise InvalidRequestError(
+            f"{what}: the value of {name!r} must be a string without control characters "
+            "(no newlines)."
+        )
+
+
+def build_headers(api_key: str, default_headers: Mapping[str, str] | None) -> dict[str, str]:
+    """Return the headers sent on every request: the caller's, then the SDK's own."""
+    headers = {"accept": "application/json", "user-agent": USER_AGENT}
+    for name, value in (default_headers or {}).items():
+        check_header(name, value, "default_headers")
+        if name.lower() == "x-api-key":
+            raise InvalidRequestError(
+                "default_headers must not carry x-api-key; pass the key as api_key=..."
+            )
+        headers[name.lower()] = value
+    headers["x-api-key"] = api_key
+    return headers
+
+
+@attrs.frozen(repr=False)
+class ClientConfig:
+    """Everything a client was configured with, resolved and validated."""
+
+    api_key: str
+    key_source: str
+    base_url: str
+    timeout: httpx.Timeout
+    max_retries: int
+    default_headers: Mapping[str, str]
+    headers: Mapping[str, str]
+
+    @classmethod
+    def create(
+        cls,
+        *,
+        api_key: str | None,
+        base_url: str | None,
+        timeout: Any,
+        max_retries: Any,
+        default_headers: Mapping[str, str] | None,
+    ) -> ClientConfig:
+        """Resolve and validate every argument, or raise before any I/O."""
+        key, source = resolve_api_key(api_key)
+        if default_headers is not None and not isinstance(default_headers, Mapping):
+            raise InvalidRequestError(
+                f"default_headers must be a mapping of header names to values, "
+                f"not {type(default_headers).__name__}."
+            )
+        return cls(
+            api_key=key,
+            key_source=source,
+            base_url=resolve_base_url(base_url),
+            timeout=resolve_timeout(timeout),
+            max_retries=resolve_max_retries(max_retries),
+            default_headers=dict(default_headers or {}),
+            headers=build_headers(key, default_headers),
+        )
+
+    def __repr__(self) -> str:
+        return (
+            f"ClientConfig(api_key={mask_key(self.api_key)!r}, base_url={self.base_url!r}, "
+            f"timeout={self.timeout!r}, max_retries={self.max_retries!r})"
+        )
+
+
+class NotGiven:
+    """The type of `NOT_GIVEN`: an argument left out, as opposed to one passed as None."""
+
+    def __repr__(self) -> str:
+        return "NOT_GIVEN"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+NOT_GIVEN = NotGiven()
+"""Marks an argument of `with_options` left out, to keep the original's value."""

@@ -1,0 +1,253 @@
+"""Request building and response mapping, shared by both clients. No I/O here.
+
+This module and the transports are the only code that touches httpx.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+import uuid
+from collections.abc import Callable, Mapping
+from typing import Any, Generic, TypeVar
+
+import attrs
+import httpx
+
+from ._config import ClientConfig, mask_key
+from ._constants import LOGGER_NAME
+from ._exceptions import (
+    APIConnectionError,
+    APIResponseValidationError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ConflictError,
+    InternalServerError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    UnprocessableEntityError,
+)
+from ._retry import parse_retry_after
+
+T = TypeVar("T")
+
+_STATUS_ERRORS: dict[int, type[APIStatusError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    422: UnprocessableEntityError,
+    429: RateLimitError,
+}
+_SNIPPET = 200
+_TAGS = re.compile(r"<[^>]*>|\s+")
+
+
+@attrs.frozen
+class RequestSpec(Generic[T]):
+    """One call to the API, before any I/O: what to send and how to decode the answer.
+
+    Attributes:
+        method: The HTTP method.
+        path: The path below the base URL, its parameters already encoded.
+        route: The route as documented (``POST /cart/{cartId}/lines``), for messages.
+        decode: Turns the unwrapped payload, the route and the request id into a model.
+        params: Query parameters, if any.
+        json: The JSON body, or None to send no body.
+        idempotency_key: The caller's Idempotency-Key for a mutation, if given.
+
+    """
+
+    method: str
+    path: str
+    route: str
+    decode: Callable[[Any, str, str | None], T]
+    params: Mapping[str, str] | None = None
+    json: Any = None
+    idempotency_key: str | None = None
+
+    @property
+    def is_mutation(self) -> bool:
+        """Tell whether the call changes state, and so carries an Idempotency-Key."""
+        return self.method != "GET"
+
+
+def build_request(
+    client: httpx.Client | httpx.AsyncClient,
+    config: ClientConfig,
+    spec: RequestSpec[Any],
+    new_idempotency_key: Callable[[], str],
+) -> httpx.Request:
+    """Build the one `httpx.Request` that every attempt of a call sends."""
+    headers = dict(config.headers)
+    content = None
+    if spec.json is not None:
+        content = json.dumps(spec.json, separators=(",", ":"), ensure_ascii=False).encode()
+        headers["content-type"] = "application/json"
+    if spec.is_mutation:
+        key = spec.idempotency_key or headers.get("idempotency-key") or new_idempotency_key()
+        headers["idempotency-key"] = key
+    return client.build_request(
+        spec.method,
+        config.base_url + spec.path,
+        params=spec.params,
+        headers=headers,
+        content=content,
+        timeout=config.timeout,
+    )
+
+
+def _load_json(content: bytes) -> Any:
+    """Decode a JSON body; raise ValueError for anything that is not JSON."""
+    try:
+        return json.loads(content)
+    except RecursionError as exc:
+        raise ValueError("JSON nested too deeply") from exc
+
+
+def parse_success(response: httpx.Response, spec: RequestSpec[T]) -> T:
+    """Decode a 2xx response into the model the route returns."""
+    request_id = response.headers.get("x-request-id")
+    try:
+        body = _load_json(response.content)
+    except ValueError as exc:
+        raise APIResponseValidationError(
+            f"Unexpected response from {spec.route}: the body is not JSON "
+            f"({_describe_text(response)}).",
+            status=response.status_code,
+            request_id=request_id,
+        ) from exc
+    if isinstance(body, dict) and "data" in body:
+        body = body["data"]
+    try:
+        return spec.decode(body, spec.route, request_id)
+    except APIResponseValidationError as exc:
+        exc.status = response.status_code
+        raise
+
+
+def _describe_text(response: httpx.Response) -> str:
+    """Summarise a non-JSON body: empty, or its first characters without markup."""
+    if not response.content:
+        return "the body is empty"
+    text = _TAGS.sub(" ", response.content.decode("utf-8", "replace")).strip()
+    if len(text) > _SNIPPET:
+        text = text[: _SNIPPET - 3] + "..."
+    return f"body starts {text!r}" if text else "the body holds only markup"
+
+
+def _error_fields(body: Any) -> tuple[str | None, str | None, str | None]:
+    """Return (message, code, request id) from any of the API's three error styles."""
+    if not isinstance(body, dict):
+        return None, None, None
+    error = body.get("error")
+    if isinstance(error, dict):
+        fields: Mapping[str, Any] = error
+        message = error.get("message")
+    else:
+        fields = body
+        message = error if isinstance(error, str) else body.get("message")
+    code = fields.get("code") or body.get("code")
+    request_id = fields.get("requestId") or body.get("requestId")
+    return (
+        message if isinstance(message, str) and message else None,
+        code if isinstance(code, str) and code else None,
+        request_id if isinstance(request_id, str) and request_id else None,
+    )
+
+
+def _hint(status: int, code: str | None, config: ClientConfig) -> str:
+    """Say what to do about an authentication or permission error."""
+    if status == 401:
+        return f" Check the API key (from {config.key_source})."
+    if status == 403 and code != "PRO_PLAN_REQUIRED":
+        return (
+            " A public key can only read the store and products; cart, checkout and "
+            "subscription routes need a secret key, used server-side only."
+        )
+    return ""
+
+
+def error_from_response(
+    response: httpx.Response, spec: RequestSpec[Any], config: ClientConfig
+) -> APIStatusError:
+    """Map a non-2xx response to the error class of its status, with all it tells."""
+    status = response.status_code
+    try:
+        body: Any = _load_json(response.content) if response.content else None
+    except ValueError:
+        body = response.content.decode("utf-8", "replace")
+    message, code, request_id = _error_fields(body)
+    request_id = request_id or response.headers.get("x-request-id")
+    if message is None:
+        reason = response.reason_phrase or "error"
+        message = f"HTTP {status} {reason}, {_describe_text(response)}"
+    if 300 <= status < 400:
+        location = response.headers.get("location", "nowhere")
+        message = (
+            f"unexpected redirect to {location}: the SDK follows no redirect, so the key "
+            "never reaches another host; check base_url"
+        )
+    message = f"{spec.route} failed: {message.rstrip('.')}.{_hint(status, code, config)}"
+    message = message.replace(config.api_key, mask_key(config.api_key))
+    cls = _STATUS_ERRORS.get(status) or (InternalServerError if status >= 500 else APIStatusError)
+    if cls is RateLimitError:
+        return RateLimitError(
+            message,
+            response=response,
+            body=body,
+            code=code,
+            request_id=request_id,
+            retry_after=parse_retry_after(response.headers),
+        )
+    return cls(message, response=response, body=body, code=code, request_id=request_id)
+
+
+clock = time.perf_counter
+logger = logging.getLogger(LOGGER_NAME)
+
+
+def new_idempotency_key() -> str:
+    """Return a fresh Idempotency-Key: one per mutation call, reused by its retries."""
+    return str(uuid.uuid4())
+
+
+def connection_error(
+    exc: httpx.HTTPError, spec: RequestSpec[Any], config: ClientConfig
+) -> APIConnectionError:
+    """Map an httpx exception (no usable response) to the SDK's error."""
+    name = type(exc).__name__
+    if isinstance(exc, httpx.TimeoutException):
+        return APITimeoutError(
+            f"{spec.route} timed out ({name}); the timeout of each attempt is {config.timeout!r}."
+        )
+    return APIConnectionError(
+        f"{spec.route} got no usable response ({name}: {exc}); "
+        f"check the network and base_url {config.base_url!r}."
+    )
+
+
+def log_attempt(
+    spec: RequestSpec[Any],
+    start: float,
+    attempt: int,
+    response: httpx.Response | None = None,
+    exc: BaseException | None = None,
+) -> None:
+    """Log one DEBUG line for an attempt: method, path, outcome, elapsed ms, request id."""
+    if logger.isEnabledFor(logging.DEBUG):
+        logger.debug(
+            "%s %s -> %s in %.1f ms (request id %s, attempt %d)",
+            spec.method,
+            spec.path,
+            response.status_code if response is not None else type(exc).__name__,
+            (clock() - start) * 1000,
+            response.headers.get("x-request-id") if response is not None else None,
+            attempt,
+        )

@@ -1,0 +1,310 @@
+"""The payloads of the API as frozen attrs classes, and their tolerant decoder.
+
+Every wire field maps to its snake_case name (``_id`` or ``id`` to ``id``). Unknown
+wire fields are kept in ``extra``; a missing optional field is None; a missing
+required field or a wrong type is an `APIResponseValidationError` naming the route
+and the field. Every model carries the ``request_id`` of the response it came from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar, cast
+
+import attrs
+
+from ._exceptions import APIResponseValidationError
+
+__all__ = [
+    "Cart",
+    "CartLine",
+    "CartLineInput",
+    "CartTotals",
+    "CheckoutLineItem",
+    "CheckoutSession",
+    "CheckoutSessionDetails",
+    "Health",
+    "PortalSession",
+    "Product",
+    "Store",
+    "decode",
+    "decode_list",
+]
+
+T = TypeVar("T")
+Context = tuple[str, "str | None"]  # (route, request id) of the response being decoded
+Convert = Callable[[Any, Context, str], Any]
+
+
+def _wire(*names: str, kind: Convert, optional: bool = False) -> Any:
+    """Declare a field: its wire names, its converter, and whether it may be absent."""
+    metadata = {"wire": names, "kind": kind}
+    if optional:
+        return attrs.field(default=None, metadata=metadata)
+    return attrs.field(metadata=metadata)
+
+
+def _extra() -> Any:
+    return attrs.field(factory=dict, kw_only=True)
+
+
+def _request_id() -> Any:
+    return attrs.field(default=None, kw_only=True, eq=False, repr=False)
+
+
+def _fail(ctx: Context, where: str, expected: str, value: Any) -> APIResponseValidationError:
+    shown = repr(value)
+    if len(shown) > 60:
+        shown = shown[:57] + "..."
+    return APIResponseValidationError(
+        f"Unexpected response from {ctx[0]}: {where} should be {expected}, "
+        f"got {type(value).__name__} {shown}.",
+        request_id=ctx[1],
+    )
+
+
+def _str(value: Any, ctx: Context, where: str) -> str:
+    if isinstance(value, str):
+        return value
+    raise _fail(ctx, where, "a string", value)
+
+
+def _int(value: Any, ctx: Context, where: str) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    raise _fail(ctx, where, "an integer", value)
+
+
+def _bool(value: Any, ctx: Context, where: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    raise _fail(ctx, where, "true or false", value)
+
+
+def _object(value: Any, ctx: Context, where: str) -> dict[str, Any]:
+    if isinstance(value, dict):
+        return value
+    raise _fail(ctx, where, "an object", value)
+
+
+def _str_list(value: Any, ctx: Context, where: str) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        raise _fail(ctx, where, "a list of strings", value)
+    return tuple(_str(item, ctx, f"{where}[{i}]") for i, item in enumerate(value))
+
+
+def _model(cls: type[Any]) -> Convert:
+    def convert(value: Any, ctx: Context, where: str) -> Any:
+        return _decode_at(cls, value, ctx, where)
+
+    return convert
+
+
+def _model_list(cls: type[Any]) -> Convert:
+    def convert(value: Any, ctx: Context, where: str) -> tuple[Any, ...]:
+        if not isinstance(value, list):
+            raise _fail(ctx, where, "a list", value)
+        return tuple(_decode_at(cls, item, ctx, f"{where}[{i}]") for i, item in enumerate(value))
+
+    return convert
+
+
+@attrs.frozen
+class Health:
+    """The answer of ``GET /health``."""
+
+    ok: bool = _wire("ok", kind=_bool)
+    service: str | None = _wire("service", kind=_str, optional=True)
+    version: str | None = _wire("version", kind=_str, optional=True)
+    extra: Mapping[str, Any] = _extra()
+    request_id: str | None = _request_id()
+
+
+@attrs.frozen
+class Store:
+    """The store a key belongs to (``GET /products/store``)."""
+
+    id: str = _wire("_id", "id", kind=_str)
+    slug: str = _wire("slug", kind=_str)
+    name: str = _wire("name", kind=_str)
+    is_published: bool = _wire("isPublished", kind=_bool)
+    payments_configured: bool = _wire("paymentsConfigured", kind=_bool)
+    description: str | None = _wire("description", kind=_str, optional=True)
+    logo_url: str | None = _wire("logoUrl", kind=_str, optional=True)
+    currency: str | None = _wire("currency", kind=_str, optional=True)
+    contact_email: str | None = _wire("contactEmail", kind=_str, optional=True)
+    contact_phone: str | None = _wire("contactPhone", kind=_str, optional=True)
+    seo_title: str | None = _wire("seoTitle", kind=_str, optional=True)
+    seo_description: str | None = _wire("seoDescription", kind=_str, optional=True)
+    theme: Mapping[str, Any] | None = _wire("theme", kind=_object, optional=True)
+    template_key: str | None = _wire("templateKey", kind=_str, optional=True)
+    extra: Mapping[str, Any] = _extra()
+    request_id: str | None = _request_id()
+
+
+@attrs.frozen
+class Product:
+    """A product of the catalogue; prices are integers in minor units (cents)."""
+
+    id: str = _wire("_id", "id", kind=_str)
+    store_id: str = _wire("storeId", kind=_str)
+    name: str = _wire("name", kind=_str)
+    price_in_cents: int = _wire("priceInCents", kind=_int)
+    currency: str = _wire("currency", kind=_str)
+    type: str = _wire("type", kind=_str)
+    is_active: bool = _wire("isActive", kind=_bool)
+    description: str | None = _wire("description", kind=_str, optional=True)
+    billing_interval: str | None = _wire("billingInterval", kind=_str, optional=True)
+    image_url: str | None = _wire("imageUrl", kind=_str, optional=True)
+    category: str | None = _wire("category", kind=_str, optional=True)
+    details: tuple[str, ...] | None = _wire("details", kind=_str_list, optional=True)
+    extra: Mapping[str, Any] = _extra()
+    request_id: str | None = _request_id()
+
+
+@attrs.frozen
+class CartLine:
+    """One line of a cart: a product and its quantity (the product may be embedded)."""
+
+    product_id: str = _wire("productId", kind=_str)
+    quantity: int = _wire("quantity", kind=_int)
+    product: Product | None = _wire("product", kind=_model(Product), optional=True)
+    extra: Mapping[str, Any] = _extra()
+    request_id: str | None = _request_id()
+
+
+@attrs.frozen
+class CartTotals:
+    """The totals of a cart, in integer minor units."""
+
+    subtotal: int = _wire("subtotal", kind=_int)
+    total: int = _wire("total", kind=_int)
+    currency: str = _wire("currency", kind=_str)
+    extra: Mapping[str, Any] = _extra()
+    request_id: str | None = _request_id()
+
+
+@attrs.frozen
+class Cart:
+    """A cart: its lines and totals."""
+
+    id: str = _wire("id", "_id", kind=_str)
+    store_id: str = _wire("storeId", kind=_str)
+    lines: tuple[CartLine, ...] = _wire("lines", kind=_model_list(CartLine))
+    totals: CartTotals = _wire("totals", kind=_model(CartTotals))
+    extra: Mapping[str, Any] = _extra()
+    request_id: str | None = _request_id()
+
+
+@attrs.frozen
+class CartLineInput:
+    """A line to seed a new cart with (`cart.create(lines=[...])`)."""
+
+    product_id: str
+    quantity: int = 1
+
+
+@attrs.frozen
+class CheckoutSession:
+    """A Stripe-hosted checkout session: redirect the browser to `url`, once."""
+
+    url: str = _wire("url", kind=_str)
+    session_id: str | None = _wire("sessionId", kind=_str, optional=True)
+    extra: Mapping[str, Any] = _extra()
+    request_id: str | None = _request_id()
+
+
+@attrs.frozen
+class CheckoutLineItem:
+    """One line of a checkout session, as Stripe reports it."""
+
+    product_id: str | None = _wire("productId", kind=_str, optional=True)
+    name: str | None = _wire("name", kind=_str, optional=True)
+    quantity: int | None = _wire("quantity", kind=_int, optional=True)
+    amount_total: int | None = _wire("amountTotal", kind=_int, optional=True)
+    extra: Mapping[str, Any] = _extra()
+    request_id: str | None = _request_id()
+
+
+@attrs.frozen
+class CheckoutSessionDetails:
+    """The state of a checkout session (``GET /checkout/sessions/{id}``)."""
+
+    id: str = _wire("id", "_id", kind=_str)
+    payment_status: str = _wire("paymentStatus", kind=_str)
+    line_items: tuple[CheckoutLineItem, ...] = _wire(
+        "lineItems", kind=_model_list(CheckoutLineItem)
+    )
+    status: str | None = _wire("status", kind=_str, optional=True)
+    mode: str | None = _wire("mode", kind=_str, optional=True)
+    amount_total: int | None = _wire("amountTotal", kind=_int, optional=True)
+    currency: str | None = _wire("currency", kind=_str, optional=True)
+    customer_email: str | None = _wire("customerEmail", kind=_str, optional=True)
+    extra: Mapping[str, Any] = _extra()
+    request_id: str | None = _request_id()
+
+
+@attrs.frozen
+class PortalSession:
+    """A Stripe billing-portal session: redirect the browser to `url`."""
+
+    url: str = _wire("url", kind=_str)
+    extra: Mapping[str, Any] = _extra()
+    request_id: str | None = _request_id()
+
+
+_Field = tuple[str, tuple[str, ...], Convert, bool]
+_FIELDS: dict[type[Any], tuple[_Field, ...]] = {}
+
+
+def _fields(cls: type[Any]) -> tuple[_Field, ...]:
+    """Return (name, wire names, converter, required) for each wire field of `cls`."""
+    fields = _FIELDS.get(cls)
+    if fields is None:
+        fields = tuple(
+            (f.name, f.metadata["wire"], f.metadata["kind"], f.default is attrs.NOTHING)
+            for f in attrs.fields(cls)
+            if "wire" in f.metadata
+        )
+        _FIELDS[cls] = fields
+    return fields
+
+
+def _decode_at(cls: type[T], data: Any, ctx: Context, where: str) -> T:
+    if not isinstance(data, dict):
+        raise _fail(ctx, where, f"an object ({cls.__name__})", data)
+    kwargs: dict[str, Any] = {}
+    seen: set[str] = set()
+    for name, wire, convert, required in _fields(cls):
+        for key in wire:
+            if key in data:
+                seen.add(key)
+                value = data[key]
+                break
+        else:
+            key, value = wire[0], None
+        if value is not None:
+            kwargs[name] = convert(value, ctx, f"{where}.{key}")
+        elif required:
+            raise APIResponseValidationError(
+                f"Unexpected response from {ctx[0]}: required field {where}.{key} "
+                f"({cls.__name__}.{name}) is missing or null.",
+                request_id=ctx[1],
+            )
+    extra = {key: value for key, value in data.items() if key not in seen}
+    return cast("Any", cls)(**kwargs, extra=extra, request_id=ctx[1])  # type: ignore[no-any-return]
+
+
+def decode(cls: type[T], data: Any, route: str, request_id: str | None = None) -> T:
+    """Decode one model from a response body's payload (already unwrapped from ``data``)."""
+    return _decode_at(cls, data, (route, request_id), "body")
+
+
+def decode_list(cls: type[T], data: Any, route: str, request_id: str | None = None) -> list[T]:
+    """Decode a list of models from a response body's payload."""
+    ctx = (route, request_id)
+    if not isinstance(data, list):
+        raise _fail(ctx, "body", f"a list of {cls.__name__}", data)
+    return [_decode_at(cls, item, ctx, f"body[{i}]") for i, item in enumerate(data)]

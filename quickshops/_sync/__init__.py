@@ -1,0 +1,2 @@
+# Generated from quickshops/_async/__init__.py by scripts/unasync.py: edit that file, not this one.
+"""The client code. Written once as async code in _async; _sync is generated from it."""

@@ -1,0 +1,178 @@
+# Generated from quickshops/_async/_client.py by scripts/unasync.py: edit that file, not this one.
+"""`Quickshops`: the async client, and the source of the generated `Quickshops`."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import attrs
+import httpx
+
+from .._config import NOT_GIVEN, ClientConfig, NotGiven, mask_key
+from .._constants import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
+from .._exceptions import InvalidRequestError
+from ._transport import SyncTransport
+from .resources import (
+    SyncCartResource,
+    SyncCheckoutResource,
+    SyncHealthResource,
+    SyncProductsResource,
+    SyncStoreResource,
+    SyncSubscriptionResource,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from types import TracebackType
+
+    from typing_extensions import Self
+
+
+class Quickshops:
+    """The sync client of the Quickshops Headless API.
+
+    ```python
+    with Quickshops() as qs:
+        cart = qs.cart.create()
+    ```
+
+    Args:
+        api_key: A key starting with ``qk_``; by default the environment variable
+            ``QUICKSHOPS_API_KEY``, then ``HEADLESS_API_KEY``.
+        base_url: By default ``QUICKSHOPS_BASE_URL``, then
+            ``https://api.quickshops.app/v1``. Plain http only to a loopback host.
+        timeout: Seconds, or an `httpx.Timeout`, for each attempt.
+        max_retries: Retries after the first attempt; 0 disables them.
+        default_headers: Extra headers sent on every request.
+        http_client: Your own `httpx.Client` (proxies, mTLS, event hooks, a mock
+            transport). The SDK never closes a client it did not create.
+
+    Raises:
+        InvalidAPIKeyError: No key, or one that does not start with ``qk_``.
+        InvalidRequestError: Another argument is invalid.
+
+    """
+
+    health: SyncHealthResource
+    """``GET /health``."""
+    store: SyncStoreResource
+    """The store's profile."""
+    products: SyncProductsResource
+    """The catalogue."""
+    cart: SyncCartResource
+    """Carts and their lines (secret key)."""
+    checkout: SyncCheckoutResource
+    """Stripe-hosted checkout sessions (secret key)."""
+    subscription: SyncSubscriptionResource
+    """The Stripe billing portal for subscribers (secret key)."""
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        default_headers: Mapping[str, str] | None = None,
+        http_client: httpx.Client | None = None,
+    ) -> None:
+        config = ClientConfig.create(
+            api_key=api_key,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            default_headers=default_headers,
+        )
+        self._setup(config, http_client)
+
+    def _setup(
+        self, config: ClientConfig, http_client: httpx.Client | None, owns: bool = True
+    ) -> None:
+        if http_client is None:
+            http_client = httpx.Client(timeout=config.timeout, follow_redirects=False)
+        elif not isinstance(http_client, httpx.Client):
+            raise InvalidRequestError(
+                f"http_client must be an httpx.{httpx.AsyncClient.__name__} for "
+                f"{type(self).__name__}, not {type(http_client).__name__}."
+            )
+        else:
+            owns = False
+        self._config = config
+        self._owns_client = owns
+        self._transport = transport = SyncTransport(http_client, config)
+        self.health = SyncHealthResource(transport)
+        self.store = SyncStoreResource(transport)
+        self.products = SyncProductsResource(transport)
+        self.cart = SyncCartResource(transport)
+        self.checkout = SyncCheckoutResource(transport)
+        self.subscription = SyncSubscriptionResource(transport)
+
+    @property
+    def base_url(self) -> str:
+        """The base URL every path is joined to."""
+        return self._config.base_url
+
+    @property
+    def timeout(self) -> httpx.Timeout:
+        """The timeout of each attempt."""
+        return self._config.timeout
+
+    @property
+    def max_retries(self) -> int:
+        """How many times a failed call is retried."""
+        return self._config.max_retries
+
+    def with_options(
+        self,
+        *,
+        api_key: str | NotGiven | None = NOT_GIVEN,
+        base_url: str | NotGiven | None = NOT_GIVEN,
+        timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        default_headers: Mapping[str, str] | NotGiven | None = NOT_GIVEN,
+        http_client: httpx.Client | NotGiven | None = NOT_GIVEN,
+    ) -> Self:
+        """Return a copy with some options changed, sharing this client's connection pool.
+
+        Closing the copy leaves the shared pool open; closing this client closes it.
+        """
+        old = self._config
+        config = ClientConfig.create(
+            api_key=old.api_key if isinstance(api_key, NotGiven) else api_key,
+            base_url=old.base_url if isinstance(base_url, NotGiven) else base_url,
+            timeout=old.timeout if isinstance(timeout, NotGiven) else timeout,
+            max_retries=old.max_retries if isinstance(max_retries, NotGiven) else max_retries,
+            default_headers=(
+                old.default_headers if isinstance(default_headers, NotGiven) else default_headers
+            ),
+        )
+        if isinstance(api_key, NotGiven):
+            config = attrs.evolve(config, key_source=old.key_source)
+        if isinstance(http_client, NotGiven) or http_client is None:
+            http_client = self._transport.client
+        copy = object.__new__(type(self))
+        copy._setup(config, http_client)
+        return copy
+
+    def close(self) -> None:
+        """Close the connection pool, if this client created it; safe to call twice."""
+        if self._owns_client:
+            self._transport.client.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(base_url={self._config.base_url!r}, "
+            f"api_key={mask_key(self._config.api_key)!r}, "
+            f"max_retries={self._config.max_retries!r})"
+        )

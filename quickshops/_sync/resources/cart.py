@@ -1,0 +1,75 @@
+# Generated from quickshops/_async/resources/cart.py by scripts/unasync.py: edit that file, not this one.
+"""``qs.cart``: carts and their lines (secret key)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ... import _routes
+from ._base import SyncResource
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from ..._models import Cart, CartLineInput
+
+
+class SyncCartResource(SyncResource):
+    """Carts: create, read, and change their lines. Needs a secret key."""
+
+    def create(
+        self,
+        *,
+        lines: Sequence[CartLineInput | tuple[str, int]] | None = None,
+        idempotency_key: str | None = None,
+    ) -> Cart:
+        """Create a cart, empty or seeded with lines (``POST /cart``).
+
+        Args:
+            lines: `CartLineInput` items or ``(product_id, quantity)`` pairs.
+            idempotency_key: Your own Idempotency-Key; by default a fresh one per call.
+
+        """
+        return self._transport.request(_routes.cart_create(lines, idempotency_key))
+
+    def get(self, cart_id: str) -> Cart:
+        """Return a cart (``GET /cart/{cartId}``)."""
+        return self._transport.request(_routes.cart_get(cart_id))
+
+    def add_line(
+        self,
+        cart_id: str,
+        product_id: str,
+        quantity: int = 1,
+        *,
+        idempotency_key: str | None = None,
+    ) -> Cart:
+        """Add `quantity` of a product to what the cart holds (``POST /cart/{cartId}/lines``)."""
+        return self._transport.request(
+            _routes.cart_add_line(cart_id, product_id, quantity, idempotency_key)
+        )
+
+    def update_line(
+        self,
+        cart_id: str,
+        product_id: str,
+        quantity: int,
+        *,
+        idempotency_key: str | None = None,
+    ) -> Cart:
+        """Set a line's quantity; 0 removes it (``PATCH /cart/{cartId}/lines/{productId}``)."""
+        return self._transport.request(
+            _routes.cart_update_line(cart_id, product_id, quantity, idempotency_key)
+        )
+
+    def remove_line(
+        self, cart_id: str, product_id: str, *, idempotency_key: str | None = None
+    ) -> Cart:
+        """Remove a product from the cart (``DELETE /cart/{cartId}/lines/{productId}``)."""
+        return self._transport.request(
+            _routes.cart_remove_line(cart_id, product_id, idempotency_key)
+        )
+
+    def clear(self, cart_id: str, *, idempotency_key: str | None = None) -> Cart:
+        """Remove every line from the cart (``DELETE /cart/{cartId}``)."""
+        return self._transport.request(_routes.cart_clear(cart_id, idempotency_key))

@@ -1,0 +1,16 @@
+# Generated from quickshops/_async/resources/health.py by scripts/unasync.py: edit that file, not this one.
+"""``qs.health``: is the API up."""
+
+from __future__ import annotations
+
+from ... import _routes
+from ..._models import Health
+from ._base import SyncResource
+
+
+class SyncHealthResource(SyncResource):
+    """The health route, which needs no API key."""
+
+    def check(self) -> Health:
+        """Ask whether the API is up (``GET /health``)."""
+        return self._transport.request(_routes.health_check())

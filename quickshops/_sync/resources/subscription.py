@@ -1,0 +1,27 @@
+# Generated from quickshops/_async/resources/subscription.py by scripts/unasync.py: edit that file, not this one.
+"""``qs.subscription``: the Stripe billing portal for subscribers (secret key)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ... import _routes
+from ._base import SyncResource
+
+if TYPE_CHECKING:
+    from ..._models import PortalSession
+
+
+class SyncSubscriptionResource(SyncResource):
+    """Subscriptions: open the billing portal where a member manages theirs."""
+
+    def create_portal_session(
+        self, member_session_id: str, *, idempotency_key: str | None = None
+    ) -> PortalSession:
+        """Create a billing-portal session for a member (``POST /subscription/portal``).
+
+        Redirect the browser to the returned `url`.
+        """
+        return self._transport.request(
+            _routes.subscription_create_portal_session(member_session_id, idempotency_key)
+        )
