@@ -187,9 +187,6 @@ class NotGiven:
     def __repr__(self) -> str:
         return "NOT_GIVEN"
 
-    def __bool__(self) -> bool:
-        return False
-
 
 NOT_GIVEN = NotGiven()
 """Marks an argument of `with_options` left out, to keep the original's value."""

@@ -46,7 +46,7 @@ _STATUS_ERRORS: dict[int, type[APIStatusError]] = {
     429: RateLimitError,
 }
 _SNIPPET = 200
-_TAGS = re.compile(r"<[^>]*>|\s+")
+_TAGS = re.compile(r"<[^>]*>")
 
 
 @attrs.frozen
@@ -136,7 +136,7 @@ def _describe_text(response: httpx.Response) -> str:
     """Summarise a non-JSON body: empty, or its first characters without markup."""
     if not response.content:
         return "the body is empty"
-    text = _TAGS.sub(" ", response.content.decode("utf-8", "replace")).strip()
+    text = " ".join(_TAGS.sub(" ", response.content.decode("utf-8", "replace")).split())
     if len(text) > _SNIPPET:
         text = text[: _SNIPPET - 3] + "..."
     return f"body starts {text!r}" if text else "the body holds only markup"
@@ -230,6 +230,14 @@ def connection_error(
     return APIConnectionError(
         f"{spec.route} got no usable response ({name}: {exc}); "
         f"check the network and base_url {config.base_url!r}."
+    )
+
+
+def closed_client_error(spec: RequestSpec[Any]) -> APIConnectionError:
+    """The error for a call on a client that was closed."""
+    return APIConnectionError(
+        f"{spec.route} was not sent: the client is closed. Create a new client, or keep "
+        "this one open (a `with` block) for as long as you make calls."
     )
 
 

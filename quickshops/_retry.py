@@ -30,10 +30,11 @@ from ._exceptions import APIConnectionError, APIStatusError, RateLimitError
 if TYPE_CHECKING:
     import httpx
 
-backoff = tenacity.wait_exponential_jitter(
-    initial=INITIAL_RETRY_DELAY, max=MAX_RETRY_DELAY, jitter=RETRY_JITTER
-)
-"""The delay before a retry the server did not time: exponential with jitter."""
+backoff = tenacity.wait_exponential(
+    multiplier=INITIAL_RETRY_DELAY, max=MAX_RETRY_DELAY - RETRY_JITTER
+) + tenacity.wait_random(0, RETRY_JITTER)
+"""The delay before a retry the server did not time: 0.5 s doubling, plus up to 0.25 s
+of jitter, never more than 8 s."""
 
 
 def parse_retry_after(headers: httpx.Headers, now: float | None = None) -> float | None:

@@ -1,4 +1,4 @@
-"""`AsyncQuickshops`: the async client, and the source of the generated `Quickshops`."""
+"""The client: configuration, connection pool, transport and resources, in one object."""
 
 from __future__ import annotations
 

@@ -11,6 +11,7 @@ import tenacity
 from .._http import (
     build_request,
     clock,
+    closed_client_error,
     connection_error,
     error_from_response,
     log_attempt,
@@ -35,6 +36,8 @@ class AsyncTransport:
 
     async def request(self, spec: RequestSpec[T]) -> T:
         """Send the call `spec` describes, retrying by the policy, and decode its answer."""
+        if self.client.is_closed:
+            raise closed_client_error(spec)
         request = build_request(self.client, self.config, spec, new_idempotency_key)
         retrying = tenacity.AsyncRetrying(
             stop=tenacity.stop_after_attempt(self.config.max_retries + 1),

@@ -1,5 +1,5 @@
 # Generated from quickshops/_async/_client.py by scripts/unasync.py: edit that file, not this one.
-"""`Quickshops`: the async client, and the source of the generated `Quickshops`."""
+"""The client: configuration, connection pool, transport and resources, in one object."""
 
 from __future__ import annotations
 

@@ -1,0 +1,41 @@
+"""Fixtures for the client tests, written async; tests/_sync is generated from here."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import anyio
+import pytest
+import respx
+
+from quickshops import AsyncQuickshops
+from tests.conftest import BASE_URL, SECRET_KEY
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator, Iterator
+
+
+@pytest.fixture
+def api() -> Iterator[respx.MockRouter]:
+    """Mock the API at its default base URL; an unmocked request fails the test."""
+    with respx.mock(base_url=BASE_URL, assert_all_called=False) as router:
+        yield router
+
+
+@pytest.fixture
+async def qs() -> AsyncIterator[AsyncQuickshops]:
+    """A client with a secret key, closed after the test."""
+    async with AsyncQuickshops(api_key=SECRET_KEY) as client:
+        yield client
+
+
+@pytest.fixture
+def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """Record every retry sleep instead of waiting for it."""
+    calls: list[float] = []
+
+    async def fake_sleep(seconds: float) -> None:
+        calls.append(seconds)
+
+    monkeypatch.setattr(anyio, "sleep", fake_sleep)
+    return calls

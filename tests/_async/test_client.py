@@ -1,0 +1,183 @@
+"""The client: configuration, environment fallbacks, lifecycle and with_options."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import httpx
+import pytest
+
+from quickshops import (
+    APIConnectionError,
+    AsyncQuickshops,
+    InvalidAPIKeyError,
+    InvalidRequestError,
+)
+from tests import payloads
+from tests.conftest import BASE_URL, SECRET_KEY
+
+if TYPE_CHECKING:
+    import respx
+
+
+async def test_key_from_quickshops_env_var(
+    api: respx.MockRouter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """QUICKSHOPS_API_KEY is used when no api_key is passed, before HEADLESS_API_KEY."""
+    monkeypatch.setenv("QUICKSHOPS_API_KEY", "qk_from_quickshops_env")
+    monkeypatch.setenv("HEADLESS_API_KEY", "qk_from_headless_env")
+    route = api.get("/products/store").respond(200, json=payloads.STORE)
+
+    async with AsyncQuickshops() as qs:
+        await qs.store.get()
+
+    assert "qk_from_quickshops_env" == route.calls.last.request.headers["x-api-key"]
+
+
+async def test_key_from_headless_env_var(
+    api: respx.MockRouter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """HEADLESS_API_KEY, the name the API's docs suggest, is the second fallback."""
+    monkeypatch.setenv("HEADLESS_API_KEY", "qk_from_headless_env")
+    route = api.get("/products/store").respond(200, json=payloads.STORE)
+
+    async with AsyncQuickshops() as qs:
+        await qs.store.get()
+
+    assert "qk_from_headless_env" == route.calls.last.request.headers["x-api-key"]
+
+
+async def test_base_url_from_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """QUICKSHOPS_BASE_URL replaces the default base URL."""
+    monkeypatch.setenv("QUICKSHOPS_BASE_URL", "http://127.0.0.1:8787/v1/")
+
+    async with AsyncQuickshops(api_key=SECRET_KEY) as qs:
+        assert "http://127.0.0.1:8787/v1" == qs.base_url
+
+
+def test_missing_key_names_both_variables() -> None:
+    """With no key at all, the error names both environment variables."""
+    with pytest.raises(InvalidAPIKeyError, match=r"QUICKSHOPS_API_KEY.*HEADLESS_API_KEY"):
+        AsyncQuickshops()
+
+
+def test_malformed_key_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A key without the qk_ prefix is refused at construction, naming its source."""
+    monkeypatch.setenv("HEADLESS_API_KEY", "sk_live_123")
+
+    with pytest.raises(InvalidAPIKeyError, match="HEADLESS_API_KEY") as caught:
+        AsyncQuickshops()
+
+    assert "sk_live_123" not in str(caught.value)
+    assert isinstance(caught.value, ValueError)
+
+
+def test_plain_http_only_to_loopback() -> None:
+    """Plain http is refused for a remote host and allowed for loopback."""
+    with pytest.raises(InvalidRequestError, match="loopback"):
+        AsyncQuickshops(api_key=SECRET_KEY, base_url="http://api.quickshops.app/v1")
+    for url in ("http://localhost:1/v1", "http://127.0.0.2/v1", "http://[::1]:8/v1"):
+        assert url == AsyncQuickshops(api_key=SECRET_KEY, base_url=url).base_url
+
+
+def test_configuration_is_exposed() -> None:
+    """The client reports its timeout and retries; a float timeout covers every phase."""
+    qs = AsyncQuickshops(api_key=SECRET_KEY, timeout=3.5, max_retries=5)
+
+    assert (httpx.Timeout(3.5), 5) == (qs.timeout, qs.max_retries)
+    assert httpx.Timeout(30.0, connect=5.0) == AsyncQuickshops(api_key=SECRET_KEY).timeout
+
+
+async def test_timeout_is_sent_per_request(api: respx.MockRouter) -> None:
+    """The configured timeout applies to each attempt's request."""
+    route = api.get("/health").respond(200, json={"ok": True})
+
+    async with AsyncQuickshops(api_key=SECRET_KEY, timeout=2.0) as qs:
+        await qs.health.check()
+
+    timeout = route.calls.last.request.extensions["timeout"]
+    assert {"connect": 2.0, "read": 2.0, "write": 2.0, "pool": 2.0} == timeout
+
+
+def test_repr_masks_the_key() -> None:
+    """repr shows the base URL and a masked key, never the key."""
+    qs = AsyncQuickshops(api_key=SECRET_KEY)
+
+    assert (
+        f"{type(qs).__name__}(base_url='https://api.quickshops.app/v1', "
+        "api_key='qk_...abcd', max_retries=2)"
+    ) == repr(qs)
+
+
+async def test_own_client_is_closed() -> None:
+    """A client the SDK created is closed by aclose, and closing twice is harmless."""
+    qs = AsyncQuickshops(api_key=SECRET_KEY)
+    pool = qs._transport.client
+
+    await qs.aclose()
+    await qs.aclose()
+
+    assert pool.is_closed
+
+
+async def test_injected_client_is_used_and_never_closed() -> None:
+    """A caller's http_client carries the requests and stays open after aclose."""
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, json={"ok": True})
+
+    async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as http_client:
+        async with AsyncQuickshops(api_key=SECRET_KEY, http_client=http_client) as qs:
+            assert (await qs.health.check()).ok
+
+        assert not http_client.is_closed
+        assert f"{BASE_URL}/health" == str(seen[0].url)
+
+
+def test_wrong_http_client_type_is_refused() -> None:
+    """A sync httpx.Client given to the async client (or the reverse) is refused."""
+    with pytest.raises(InvalidRequestError, match="http_client"):
+        AsyncQuickshops(api_key=SECRET_KEY, http_client=object())  # type: ignore[arg-type]
+
+
+async def test_with_options_shares_the_pool(api: respx.MockRouter) -> None:
+    """with_options changes options, shares the pool, and closing the copy keeps it open."""
+    route = api.get("/health").respond(200, json={"ok": True})
+
+    async with AsyncQuickshops(api_key=SECRET_KEY) as qs:
+        copy = qs.with_options(max_retries=0, timeout=1.0, default_headers={"x-shop": "a"})
+        await copy.health.check()
+        await copy.aclose()
+
+        assert copy._transport.client is qs._transport.client
+        assert not qs._transport.client.is_closed
+        assert (0, httpx.Timeout(1.0)) == (copy.max_retries, copy.timeout)
+        assert (2, qs.base_url) == (qs.max_retries, copy.base_url)
+        assert "a" == route.calls.last.request.headers["x-shop"]
+        assert (await qs.health.check()).ok
+    assert copy._transport.client.is_closed
+
+
+async def test_with_options_changes_key_and_client(api: respx.MockRouter) -> None:
+    """with_options may swap the key and the http_client; the source of an unchanged key stays."""
+    route = api.get("/health").respond(200, json={"ok": True})
+
+    async with AsyncQuickshops(api_key=SECRET_KEY) as qs, httpx.AsyncClient() as other:
+        copy = qs.with_options(api_key="qk_other_key_000000", http_client=other)
+        await copy.health.check()
+
+        assert other is copy._transport.client
+        assert "qk_other_key_000000" == route.calls.last.request.headers["x-api-key"]
+        assert qs._config.key_source == qs.with_options(max_retries=1)._config.key_source
+
+
+async def test_closed_client_fails_clearly(qs: AsyncQuickshops, sleeps: list[float]) -> None:
+    """A call on a closed client raises APIConnectionError at once, without retrying."""
+    await qs.aclose()
+
+    with pytest.raises(APIConnectionError, match="closed"):
+        await qs.health.check()
+
+    assert [] == sleeps

@@ -1,0 +1,42 @@
+# Generated from tests/_async/conftest.py by scripts/unasync.py: edit that file, not this one.
+"""Fixtures for the client tests, written async; tests/_sync is generated from here."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import time
+import pytest
+import respx
+
+from quickshops import Quickshops
+from tests.conftest import BASE_URL, SECRET_KEY
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Iterator
+
+
+@pytest.fixture
+def api() -> Iterator[respx.MockRouter]:
+    """Mock the API at its default base URL; an unmocked request fails the test."""
+    with respx.mock(base_url=BASE_URL, assert_all_called=False) as router:
+        yield router
+
+
+@pytest.fixture
+def qs() -> Iterator[Quickshops]:
+    """A client with a secret key, closed after the test."""
+    with Quickshops(api_key=SECRET_KEY) as client:
+        yield client
+
+
+@pytest.fixture
+def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """Record every retry sleep instead of waiting for it."""
+    calls: list[float] = []
+
+    def fake_sleep(seconds: float) -> None:
+        calls.append(seconds)
+
+    monkeypatch.setattr(time, "sleep", fake_sleep)
+    return calls

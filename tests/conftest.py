@@ -1,0 +1,21 @@
+"""Fixtures shared by every test module."""
+
+from __future__ import annotations
+
+import pytest
+
+SECRET_KEY = "qk_secret_test_0123456789abcd"
+BASE_URL = "https://api.quickshops.app/v1"
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    """Run async tests under asyncio unless a module asks for more backends."""
+    return "asyncio"
+
+
+@pytest.fixture(autouse=True)
+def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep the developer's own Quickshops variables out of every test."""
+    for name in ("QUICKSHOPS_API_KEY", "HEADLESS_API_KEY", "QUICKSHOPS_BASE_URL"):
+        monkeypatch.delenv(name, raising=False)

@@ -1,0 +1,60 @@
+"""Wire payloads as the API sends them, shared by the tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+STORE: dict[str, Any] = {
+    "_id": "store_1",
+    "slug": "tea-house",
+    "name": "Tea House",
+    "description": "Loose leaf tea",
+    "logoUrl": "https://cdn.example/logo.png",
+    "isPublished": True,
+    "paymentsConfigured": True,
+    "currency": "usd",
+    "theme": {"primary": "#112233", "accent": None},
+    "templateKey": "classic",
+}
+
+PRODUCT: dict[str, Any] = {
+    "_id": "prod_1",
+    "storeId": "store_1",
+    "name": "Green tea",
+    "description": None,
+    "priceInCents": 1999,
+    "currency": "usd",
+    "type": "physical",
+    "billingInterval": None,
+    "imageUrl": None,
+    "isActive": True,
+    "category": "tea",
+    "details": ["100 g", "organic"],
+}
+
+CART: dict[str, Any] = {
+    "id": "cart_1",
+    "storeId": "store_1",
+    "lines": [{"productId": "prod_1", "quantity": 2, "product": PRODUCT}],
+    "totals": {"subtotal": 3998, "total": 3998, "currency": "usd"},
+}
+
+CHECKOUT_SESSION: dict[str, Any] = {
+    "url": "https://checkout.stripe.com/c/pay/cs_test_1",
+    "sessionId": "cs_test_1",
+}
+
+SESSION_DETAILS: dict[str, Any] = {
+    "id": "cs_test_1",
+    "status": "complete",
+    "paymentStatus": "paid",
+    "mode": "payment",
+    "amountTotal": 3998,
+    "currency": "usd",
+    "customerEmail": "ada@example.com",
+    "lineItems": [{"productId": "prod_1", "name": "Green tea", "quantity": 2, "amountTotal": 3998}],
+}
+
+PORTAL_SESSION: dict[str, Any] = {"url": "https://billing.stripe.com/p/session/test_1"}
+
+HEALTH: dict[str, Any] = {"ok": True, "service": "headless", "version": "1.4.0"}

@@ -1,0 +1,65 @@
+"""The public surface is exactly what the contract names."""
+
+from __future__ import annotations
+
+import quickshops
+
+PUBLIC = {
+    "AsyncQuickshops",
+    "Quickshops",
+    "Health",
+    "Store",
+    "Product",
+    "Cart",
+    "CartLine",
+    "CartTotals",
+    "CartLineInput",
+    "CheckoutSession",
+    "CheckoutLineItem",
+    "CheckoutSessionDetails",
+    "PortalSession",
+    "QuickshopsError",
+    "InvalidAPIKeyError",
+    "InvalidRequestError",
+    "APIConnectionError",
+    "APITimeoutError",
+    "APIResponseValidationError",
+    "APIStatusError",
+    "BadRequestError",
+    "AuthenticationError",
+    "PermissionDeniedError",
+    "NotFoundError",
+    "ConflictError",
+    "UnprocessableEntityError",
+    "RateLimitError",
+    "InternalServerError",
+    "__version__",
+}
+
+
+def test_all_is_the_public_surface() -> None:
+    """__all__ lists every public name, and the package exposes no other."""
+    exposed = {name for name in dir(quickshops) if not name.startswith("_")} | {"__version__"}
+    submodules = {"testing"}
+
+    assert PUBLIC == set(quickshops.__all__)
+    assert PUBLIC == exposed - submodules
+
+
+def test_public_names_belong_to_the_package() -> None:
+    """Public classes report the public module, not a private one."""
+    for name in quickshops.__all__:
+        obj = getattr(quickshops, name)
+        if isinstance(obj, type):
+            assert "quickshops" == obj.__module__, name
+
+
+def test_every_public_name_has_a_docstring() -> None:
+    """Every public class and every public method on it is documented."""
+    for name in quickshops.__all__:
+        obj = getattr(quickshops, name)
+        if isinstance(obj, type):
+            assert obj.__doc__, name
+            for attr, value in vars(obj).items():
+                if not attr.startswith("_") and callable(value):
+                    assert value.__doc__, f"{name}.{attr}"

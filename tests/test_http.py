@@ -1,0 +1,211 @@
+"""Request building and response mapping, without a client."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+import httpx
+import pytest
+
+from quickshops import (
+    APIStatusError,
+    AuthenticationError,
+    BadRequestError,
+    InternalServerError,
+    PermissionDeniedError,
+    RateLimitError,
+)
+from quickshops._config import ClientConfig
+from quickshops._http import (
+    RequestSpec,
+    build_request,
+    connection_error,
+    error_from_response,
+    parse_success,
+)
+from quickshops._models import Health, decode
+from tests.conftest import SECRET_KEY
+
+CONFIG = ClientConfig.create(
+    api_key=SECRET_KEY, base_url=None, timeout=5.0, max_retries=2, default_headers=None
+)
+SPEC = RequestSpec("GET", "/health", "GET /health", partial(decode, Health))
+MUTATION = RequestSpec("POST", "/cart", "POST /cart", partial(decode, Health), json={"a": "é"})
+
+
+def error_for(
+    status_code: int, headers: dict[str, str] | None = None, **body: Any
+) -> APIStatusError:
+    kwargs: dict[str, Any] = {"json": body} if body else {}
+    response = httpx.Response(status_code, headers=headers, **kwargs)
+    return error_from_response(response, SPEC, CONFIG)
+
+
+@pytest.mark.parametrize(
+    ("body", "message", "code", "request_id"),
+    [
+        (
+            {"error": "Missing or invalid API key", "code": "UNAUTHORIZED"},
+            "Missing or invalid API key",
+            "UNAUTHORIZED",
+            None,
+        ),
+        (
+            {
+                "status": 400,
+                "code": "VALIDATION_ERROR",
+                "message": "quantity must be >= 1",
+                "requestId": "req_b",
+            },
+            "quantity must be >= 1",
+            "VALIDATION_ERROR",
+            "req_b",
+        ),
+        (
+            {"error": {"message": "Nested", "code": "CONFLICT", "requestId": "req_n"}},
+            "Nested",
+            "CONFLICT",
+            "req_n",
+        ),
+        ({"error": {"code": "X"}}, "HTTP 400 Bad Request, body starts", "X", None),
+        (
+            {"message": 7, "code": ["not", "a", "str"]},
+            "HTTP 400 Bad Request",
+            "VALIDATION_ERROR",
+            None,
+        ),
+    ],
+)
+def test_error_body_styles(
+    body: dict[str, Any], message: str, code: str, request_id: str | None
+) -> None:
+    """All three error body styles give message, code and request id."""
+    error = error_for(400, **body)
+
+    assert isinstance(error, BadRequestError)
+    assert error.message.startswith(f"GET /health failed: {message}")
+    assert (code, request_id) == (error.code, error.request_id)
+    assert body == error.body
+
+
+def test_request_id_from_header_when_body_has_none() -> None:
+    """The x-request-id header is used when the body names no request id."""
+    error = error_for(500, {"x-request-id": "req_h"}, error="boom")
+
+    assert ("req_h", "INTERNAL_ERROR") == (error.request_id, error.code)
+
+
+@pytest.mark.parametrize(
+    ("content", "fragment"),
+    [
+        (
+            b"<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>",
+            "'502 Bad Gateway nginx'",
+        ),
+        (b"", "the body is empty"),
+        (b"<br/>", "only markup"),
+        (b"x" * 500, "..."),
+        (b"\xff\xfe not utf-8", "not utf-8"),
+        (b'"just a string"', "just a string"),
+    ],
+)
+def test_non_json_error_bodies(content: bytes, fragment: str) -> None:
+    """An HTML, empty or odd error body still gives the right class and a useful message."""
+    error = error_from_response(httpx.Response(502, content=content), SPEC, CONFIG)
+
+    assert isinstance(error, InternalServerError)
+    assert "HTTP 502 Bad Gateway" in error.message
+    assert fragment in error.message
+    assert len(error.message) < 300
+
+
+def test_auth_error_says_where_the_key_came_from() -> None:
+    """A 401 names the key's source; a 403 explains public and secret keys."""
+    assert "from the api_key argument" in error_for(401, error="no").message
+    forbidden = error_for(403, error="Scope cart:write required", code="FORBIDDEN")
+    assert isinstance(forbidden, PermissionDeniedError)
+    assert "public key" in forbidden.message
+    plan = error_for(403, error="Upgrade", code="PRO_PLAN_REQUIRED")
+    assert "public key" not in plan.message
+
+
+def test_rate_limit_error_carries_retry_after() -> None:
+    """A 429 carries the delay the server asked for."""
+    error = error_for(
+        429, {"retry-after": "12"}, error="Rate limit exceeded", code="RATE_LIMIT_EXCEEDED"
+    )
+
+    assert isinstance(error, RateLimitError)
+    assert (12.0, "RATE_LIMIT_EXCEEDED") == (error.retry_after, error.code)
+    assert None is error_for(429).retry_after  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("status", "cls"),
+    [
+        (401, AuthenticationError),
+        (503, InternalServerError),
+        (418, APIStatusError),
+        (599, InternalServerError),
+    ],
+)
+def test_status_classes(status: int, cls: type[APIStatusError]) -> None:
+    """Each status maps to its class; unknown 4xx to APIStatusError, 5xx to InternalServerError."""
+    assert cls is type(error_for(status))
+
+
+def test_redirect_message() -> None:
+    """A redirect is reported with where it pointed, without following it."""
+    error = error_for(301, {"location": "https://elsewhere.example/"})
+
+    assert "unexpected redirect to https://elsewhere.example/" in error.message
+    assert "nowhere" in error_for(307).message
+
+
+def test_build_request_for_a_mutation() -> None:
+    """A mutation gets a JSON body, a content type and a fresh Idempotency-Key."""
+    with httpx.Client() as client:
+        request = build_request(client, CONFIG, MUTATION, lambda: "key-1")
+
+    assert '{"a":"é"}'.encode() == request.content
+    assert "application/json" == request.headers["content-type"]
+    assert "key-1" == request.headers["idempotency-key"]
+    assert "https://api.quickshops.app/v1/cart" == str(request.url)
+
+
+def test_build_request_for_a_read() -> None:
+    """A GET sends neither a body nor an Idempotency-Key."""
+    with httpx.Client() as client:
+        request = build_request(client, CONFIG, SPEC, lambda: pytest.fail("no key needed"))
+
+    assert b"" == request.content
+    assert "idempotency-key" not in request.headers
+
+
+def test_parse_success_unwraps_the_envelope() -> None:
+    """A success body is decoded whether or not it is wrapped in data."""
+    response = httpx.Response(200, json={"data": {"ok": True}}, headers={"x-request-id": "r"})
+
+    assert Health(ok=True, request_id="r") == parse_success(response, SPEC)
+    assert "r" == parse_success(response, SPEC).request_id
+
+
+def test_deeply_nested_json_is_a_validation_error() -> None:
+    """JSON nested past the parser's limit is reported, not a RecursionError."""
+    response = httpx.Response(200, content=b"[" * 100_000 + b"]" * 100_000)
+
+    with pytest.raises(Exception, match="not JSON") as caught:
+        parse_success(response, SPEC)
+
+    assert "RESPONSE_VALIDATION_ERROR" == caught.value.code  # type: ignore[attr-defined]
+
+
+def test_connection_error_messages() -> None:
+    """Timeouts and other transport failures are named, with what to check."""
+    timeout = connection_error(httpx.ReadTimeout("slow"), SPEC, CONFIG)
+    refused = connection_error(httpx.ConnectError("refused"), SPEC, CONFIG)
+
+    assert ("TIMEOUT", "CONNECTION_ERROR") == (timeout.code, refused.code)
+    assert "GET /health timed out (ReadTimeout)" in timeout.message
+    assert "ConnectError: refused" in refused.message

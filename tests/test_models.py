@@ -1,0 +1,185 @@
+"""The models and their tolerant decoder."""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+import attrs
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from quickshops import (
+    APIResponseValidationError,
+    Cart,
+    CartLineInput,
+    CheckoutSessionDetails,
+    Product,
+    Store,
+)
+from quickshops._models import decode, decode_list
+from tests import payloads
+
+ROUTE = "GET /test"
+
+
+def test_product_fields_map_to_snake_case() -> None:
+    """Every wire field of a product lands on its snake_case attribute."""
+    product = decode(Product, payloads.PRODUCT, ROUTE, "req_1")
+
+    assert (
+        Product(
+            id="prod_1",
+            store_id="store_1",
+            name="Green tea",
+            price_in_cents=1999,
+            currency="usd",
+            type="physical",
+            is_active=True,
+            category="tea",
+            details=("100 g", "organic"),
+        )
+        == product
+    )
+    assert "req_1" == product.request_id
+
+
+def test_store_keeps_optional_and_unknown_fields() -> None:
+    """Optional store fields are read, missing ones are None, unknown ones are kept."""
+    store = decode(Store, {**payloads.STORE, "newThing": [1, 2]}, ROUTE)
+
+    assert ("https://cdn.example/logo.png", None) == (store.logo_url, store.contact_email)
+    assert {"primary": "#112233", "accent": None} == store.theme
+    assert {"newThing": [1, 2]} == store.extra
+
+
+@pytest.mark.parametrize("key", ["id", "_id"])
+def test_cart_id_from_either_key(key: str) -> None:
+    """A cart's id comes from id or _id; nested lines and products are decoded."""
+    wire = {**{k: v for k, v in payloads.CART.items() if k != "id"}, key: "cart_x"}
+
+    cart = decode(Cart, wire, ROUTE, "req_c")
+
+    assert "cart_x" == cart.id
+    assert 3998 == cart.totals.total
+    assert ("prod_1", 2) == (cart.lines[0].product_id, cart.lines[0].quantity)
+    assert cart.lines[0].product is not None
+    assert 1999 == cart.lines[0].product.price_in_cents
+    assert "req_c" == cart.lines[0].product.request_id
+
+
+def test_session_details_line_items() -> None:
+    """Checkout line items are decoded, each field nullable."""
+    wire = {**payloads.SESSION_DETAILS, "lineItems": [{"name": None}]}
+
+    details = decode(CheckoutSessionDetails, wire, ROUTE)
+
+    assert (None, None) == (details.line_items[0].name, details.line_items[0].quantity)
+    assert "paid" == details.payment_status
+
+
+def test_models_are_frozen() -> None:
+    """A model cannot be changed after decoding."""
+    product = decode(Product, payloads.PRODUCT, ROUTE)
+
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        product.name = "changed"  # type: ignore[misc]
+
+
+def test_request_id_does_not_affect_equality() -> None:
+    """Two decodings of the same payload are equal whatever their request ids."""
+    assert decode(Product, payloads.PRODUCT, ROUTE, "a") == decode(
+        Product, payloads.PRODUCT, ROUTE, "b"
+    )
+
+
+def test_float_with_integer_value_is_an_int() -> None:
+    """An integral float where an integer is due is accepted as an int."""
+    product = decode(Product, {**payloads.PRODUCT, "priceInCents": 1999.0}, ROUTE)
+
+    assert 1999 == product.price_in_cents
+    assert int is type(product.price_in_cents)
+
+
+@pytest.mark.parametrize(
+    ("change", "fragment"),
+    [
+        ({"priceInCents": 19.99}, "body.priceInCents should be an integer, got float 19.99"),
+        ({"priceInCents": True}, "body.priceInCents should be an integer"),
+        ({"isActive": "yes"}, "body.isActive should be true or false"),
+        ({"name": None}, "required field body.name (Product.name) is missing or null"),
+        ({"details": "one"}, "body.details should be a list of strings"),
+        ({"details": ["ok", 3]}, "body.details[1] should be a string"),
+        ({"name": "x" * 100}, None),
+    ],
+)
+def test_wrong_types_name_the_field(change: dict[str, Any], fragment: str | None) -> None:
+    """A wrong type or missing required field is a validation error naming the field."""
+    wire = {**payloads.PRODUCT, **change}
+    if fragment is None:
+        assert "x" * 100 == decode(Product, wire, ROUTE).name
+        return
+
+    with pytest.raises(APIResponseValidationError) as caught:
+        decode(Product, wire, ROUTE, "req_v")
+
+    assert f"Unexpected response from {ROUTE}: {fragment}" in caught.value.message
+    assert "req_v" == caught.value.request_id
+
+
+@pytest.mark.parametrize(
+    ("wire", "fragment"),
+    [
+        ({**payloads.CART, "lines": {}}, "body.lines should be a list"),
+        ({**payloads.CART, "lines": [7]}, "body.lines[0] should be an object (CartLine)"),
+        ({**payloads.CART, "totals": {"subtotal": 1, "total": 1}}, "body.totals.currency"),
+        (
+            {**payloads.CART, "lines": [{"productId": "p", "quantity": 1, "product": {}}]},
+            "body.lines[0].product._id",
+        ),
+        ({**payloads.STORE, "theme": "dark"}, None),
+    ],
+)
+def test_nested_errors_give_the_path(wire: dict[str, Any], fragment: str | None) -> None:
+    """An error inside a nested model names its full path."""
+    cls = Store if fragment is None else Cart
+    with pytest.raises(APIResponseValidationError) as caught:
+        decode(cls, wire, ROUTE)
+
+    assert (fragment or "body.theme should be an object") in caught.value.message
+
+
+def test_long_values_are_shortened_in_messages() -> None:
+    """An offending value is shown shortened, so a huge body does not flood the message."""
+    with pytest.raises(APIResponseValidationError) as caught:
+        decode(Product, {**payloads.PRODUCT, "name": ["x" * 500]}, ROUTE)
+
+    assert "..." in caught.value.message
+    assert len(caught.value.message) < 200
+
+
+def test_decode_list() -> None:
+    """A list payload decodes to a list; anything else is a validation error."""
+    assert 2 == len(decode_list(Product, [payloads.PRODUCT] * 2, ROUTE))
+    with pytest.raises(APIResponseValidationError, match="body should be a list of Product"):
+        decode_list(Product, {"items": []}, ROUTE)
+
+
+def test_cart_line_input_defaults_to_one() -> None:
+    """CartLineInput takes a product id and a quantity that defaults to 1."""
+    assert ("prod_1", 1) == attrs.astuple(CartLineInput("prod_1"))
+
+
+@given(
+    st.recursive(
+        st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+        lambda inner: st.lists(inner) | st.dictionaries(st.text(), inner),
+        max_leaves=20,
+    )
+)
+def test_any_json_decodes_or_raises_validation_error(data: Any) -> None:
+    """Whatever JSON arrives, decoding gives a model or an APIResponseValidationError."""
+    for cls in (Product, Cart, Store, CheckoutSessionDetails):
+        with contextlib.suppress(APIResponseValidationError):
+            decode(cls, data, ROUTE)
