@@ -1,0 +1,94 @@
+"""An in-memory emulator of the Quickshops Headless API, for tests and demos.
+
+The :class:`Emulator` holds the state (a seeded store and catalogue, carts, checkout
+sessions, a member with a subscription) and answers every documented route under
+``/v1``, with the documented errors, per-key rate limits, ``Idempotency-Key`` replay
+and fault injection. Two adapters deliver its replies:
+
+- :class:`EmulatorTransport`, an ``httpx.MockTransport`` for ``httpx.Client`` and
+  ``httpx.AsyncClient`` (no network);
+- :class:`EmulatorServer`, real HTTP on loopback.
+
+Example:
+    >>> import httpx
+    >>> from quickshops.testing import SECRET_KEY, Emulator, EmulatorTransport
+    >>> emulator = Emulator()
+    >>> client = httpx.Client(
+    ...     transport=EmulatorTransport(emulator),
+    ...     base_url="https://api.quickshops.app/v1",
+    ...     headers={"x-api-key": SECRET_KEY},
+    ... )
+    >>> emulator.faults.fail_next("POST /cart", status=503, retry_after=1)
+    >>> client.post("/cart").status_code
+    503
+    >>> client.post("/cart").status_code
+    201
+    >>> emulator.effects["POST /cart"]
+    1
+
+Faults and rate limits name a route ``"*"`` or as in :data:`ROUTE_NAMES`, e.g.
+``"POST /cart/{cartId}/lines"``.
+
+Seeded data: the keys :data:`SECRET_KEY` (every route) and :data:`PUBLIC_KEY` (store
+and products only); the store :data:`STORE_ID`; the products
+:data:`DIGITAL_PRODUCT_ID` (1999), :data:`PHYSICAL_PRODUCT_ID` (1250),
+:data:`SUBSCRIPTION_PRODUCT_ID` (900 a month) and the inactive
+:data:`INACTIVE_PRODUCT_ID` (500); the member session :data:`MEMBER_SESSION_ID`.
+
+"""
+
+from quickshops.testing._emulator import (
+    BASE_PATH,
+    DIGITAL_PRODUCT_ID,
+    INACTIVE_PRODUCT_ID,
+    MEMBER_SESSION_ID,
+    PHYSICAL_PRODUCT_ID,
+    PUBLIC_KEY,
+    ROUTE_NAMES,
+    SECRET_KEY,
+    STORE_ID,
+    SUBSCRIPTION_PRODUCT_ID,
+    Emulator,
+    ErrorStyle,
+    KeyKind,
+    RateLimit,
+    RecordedRequest,
+    Reply,
+)
+from quickshops.testing._faults import Faults
+from quickshops.testing._mock import EmulatorTransport
+from quickshops.testing._server import EmulatorServer
+
+__all__ = [
+    "BASE_PATH",
+    "DIGITAL_PRODUCT_ID",
+    "INACTIVE_PRODUCT_ID",
+    "MEMBER_SESSION_ID",
+    "PHYSICAL_PRODUCT_ID",
+    "PUBLIC_KEY",
+    "ROUTE_NAMES",
+    "SECRET_KEY",
+    "STORE_ID",
+    "SUBSCRIPTION_PRODUCT_ID",
+    "Emulator",
+    "EmulatorServer",
+    "EmulatorTransport",
+    "ErrorStyle",
+    "Faults",
+    "KeyKind",
+    "RateLimit",
+    "RecordedRequest",
+    "Reply",
+]
+
+for _cls in (
+    Emulator,
+    EmulatorServer,
+    EmulatorTransport,
+    Faults,
+    RateLimit,
+    RecordedRequest,
+    Reply,
+):
+    _cls.__module__ = __name__  # report the public module, e.g. in reprs and docs
+del _cls
