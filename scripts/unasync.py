@@ -32,6 +32,7 @@ TOKEN_REPLACEMENTS = {
     "AsyncRetrying": "Retrying",
     "aclose": "close",
     "anyio": "time",
+    "async_client": "client",
 }
 # Text inside docstrings and comments, which unasync leaves alone.
 TEXT_REPLACEMENTS = [

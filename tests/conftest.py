@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+pytest_plugins = ["quickshops.testing.pytest_plugin"]
+
 SECRET_KEY = "qk_secret_test_0123456789abcd"
 BASE_URL = "https://api.quickshops.app/v1"
 

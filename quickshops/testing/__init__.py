@@ -9,6 +9,9 @@ and fault injection. Two adapters deliver its replies:
   ``httpx.AsyncClient`` (no network);
 - :class:`EmulatorServer`, real HTTP on loopback.
 
+For a ready client in one line, :func:`client` and :func:`async_client`; for pytest
+fixtures, ``pytest_plugins = ["quickshops.testing.pytest_plugin"]``.
+
 Example:
     >>> import httpx
     >>> from quickshops.testing import SECRET_KEY, Emulator, EmulatorTransport
@@ -37,6 +40,7 @@ and products only); the store :data:`STORE_ID`; the products
 
 """
 
+from quickshops.testing._clients import async_client, client
 from quickshops.testing._emulator import (
     BASE_PATH,
     DIGITAL_PRODUCT_ID,
@@ -79,6 +83,8 @@ __all__ = [
     "RateLimit",
     "RecordedRequest",
     "Reply",
+    "async_client",
+    "client",
 ]
 
 for _cls in (

@@ -47,14 +47,16 @@ class EmulatorTransport(httpx.MockTransport):
         """Answer ``request`` from the emulator, sleeping for any planned delay."""
         reply = self._reply(request.read(), request)
         timeout = _read_timeout(request)
-        time.sleep(min(reply.delay, timeout))
+        if reply.delay:
+            time.sleep(min(reply.delay, timeout))
         return _deliver(reply, request, timeout)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         """Answer ``request`` from the emulator, sleeping with anyio for any planned delay."""
         reply = self._reply(await request.aread(), request)
         timeout = _read_timeout(request)
-        await anyio.sleep(min(reply.delay, timeout))
+        if reply.delay:
+            await anyio.sleep(min(reply.delay, timeout))
         return _deliver(reply, request, timeout)
 
     def _reply(self, body: bytes, request: httpx.Request) -> Reply:

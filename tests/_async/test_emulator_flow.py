@@ -1,0 +1,152 @@
+"""The whole storefront flow against the emulator, in memory and over loopback HTTP."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+
+from quickshops import (
+    AsyncQuickshops,
+    BadRequestError,
+    NotFoundError,
+    PermissionDeniedError,
+    testing,
+)
+from quickshops.testing import (
+    DIGITAL_PRODUCT_ID,
+    MEMBER_SESSION_ID,
+    PHYSICAL_PRODUCT_ID,
+    PUBLIC_KEY,
+    SECRET_KEY,
+    Emulator,
+    EmulatorServer,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator
+
+Shop = tuple[AsyncQuickshops, Emulator]
+
+
+@pytest.fixture(params=["mock-transport", "loopback-http"])
+async def shop(request: pytest.FixtureRequest) -> AsyncIterator[Shop]:
+    """A client and the emulator answering it, through either adapter."""
+    emulator = Emulator()
+    if request.param == "mock-transport":
+        async with testing.async_client(emulator) as qs:
+            yield qs, emulator
+    else:
+        with EmulatorServer(emulator) as server:
+            async with AsyncQuickshops(api_key=SECRET_KEY, base_url=server.url) as qs:
+                yield qs, emulator
+
+
+async def test_storefront_flow(shop: Shop) -> None:
+    """Store, products, a cart changed line by line, checkout and portal all work."""
+    qs, _ = shop
+
+    assert (await qs.health.check()).ok
+    store = await qs.store.get()
+    products = await qs.products.list()
+    cart = await qs.cart.create()
+    await qs.cart.add_line(cart.id, PHYSICAL_PRODUCT_ID, 2)
+    await qs.cart.add_line(cart.id, DIGITAL_PRODUCT_ID)
+    await qs.cart.update_line(cart.id, PHYSICAL_PRODUCT_ID, 3)
+    cart = await qs.cart.get(cart.id)
+    session = await qs.checkout.create_session(
+        cart.id, success_url="https://shop.example/thanks?s={CHECKOUT_SESSION_ID}"
+    )
+    assert session.session_id is not None
+    details = await qs.checkout.get_session(session.session_id)
+    portal = await qs.subscription.create_portal_session(MEMBER_SESSION_ID)
+    emptied = await qs.cart.remove_line(cart.id, PHYSICAL_PRODUCT_ID)
+    cleared = await qs.cart.clear(cart.id)
+
+    assert store.payments_configured
+    assert {PHYSICAL_PRODUCT_ID, DIGITAL_PRODUCT_ID} <= {p.id for p in products}
+    assert 3 * 1250 + 1999 == cart.totals.total
+    assert {(PHYSICAL_PRODUCT_ID, 3), (DIGITAL_PRODUCT_ID, 1)} == {
+        (line.product_id, line.quantity) for line in cart.lines
+    }
+    assert session.url.startswith("https://")
+    assert (cart.totals.total, 2) == (details.amount_total, len(details.line_items))
+    assert portal.url.startswith("https://")
+    assert [DIGITAL_PRODUCT_ID] == [line.product_id for line in emptied.lines]
+    assert (0, ()) == (cleared.totals.total, cleared.lines)
+
+
+async def test_seeded_cart_and_direct_checkout(shop: Shop) -> None:
+    """A cart seeded with lines, and a checkout of one product, need no cart changes."""
+    qs, _ = shop
+
+    cart = await qs.cart.create(lines=[(DIGITAL_PRODUCT_ID, 2)])
+    session = await qs.checkout.create_session(product_id=DIGITAL_PRODUCT_ID, quantity=1)
+
+    assert 2 * 1999 == cart.totals.subtotal
+    assert session.url.startswith("https://")
+
+
+@pytest.mark.parametrize("style", ["flat", "detailed", "nested"])
+@pytest.mark.parametrize("envelope", [True, False])
+async def test_every_body_style_is_understood(shop: Shop, style: str, envelope: bool) -> None:
+    """Whatever body style the emulator uses, results and errors decode the same."""
+    qs, emulator = shop
+    emulator.error_style = style  # type: ignore[assignment]
+    emulator.envelope = envelope
+
+    product = await qs.products.get(DIGITAL_PRODUCT_ID)
+    with pytest.raises(NotFoundError) as caught:
+        await qs.cart.get("cart_missing")
+
+    assert DIGITAL_PRODUCT_ID == product.id
+    assert "NOT_FOUND" == caught.value.code
+    assert emulator.requests[-1].request_id == caught.value.request_id
+
+
+async def test_documented_errors(shop: Shop) -> None:
+    """A public key cannot reach a cart; an empty cart cannot be checked out."""
+    qs, _ = shop
+    public = qs.with_options(api_key=PUBLIC_KEY)
+
+    with pytest.raises(PermissionDeniedError) as forbidden:
+        await public.cart.create()
+    cart = await qs.cart.create()
+    with pytest.raises(BadRequestError):
+        await qs.checkout.create_session(cart.id)
+
+    assert "public key" in forbidden.value.message
+    assert (await public.store.get()).name
+
+
+@pytest.mark.parametrize(
+    "route",
+    [
+        "POST /cart",
+        "POST /cart/{cartId}/lines",
+        "POST /checkout/session",
+        "PATCH /cart/{cartId}/lines/{productId}",
+    ],
+)
+async def test_dropped_response_is_applied_once(
+    shop: Shop, sleeps: list[float], route: str
+) -> None:
+    """A response lost after the change was applied is retried without applying it twice."""
+    qs, emulator = shop
+    cart = await qs.cart.create(lines=[(PHYSICAL_PRODUCT_ID, 1)])
+    before = emulator.effects[route]
+    emulator.faults.drop_next(route)
+
+    if route == "POST /cart":
+        cart = await qs.cart.create(lines=[(PHYSICAL_PRODUCT_ID, 1)])
+    elif route == "POST /cart/{cartId}/lines":
+        cart = await qs.cart.add_line(cart.id, PHYSICAL_PRODUCT_ID)
+    elif route == "POST /checkout/session":
+        await qs.checkout.create_session(cart.id)
+    else:
+        cart = await qs.cart.update_line(cart.id, PHYSICAL_PRODUCT_ID, 5)
+
+    assert before + 1 == emulator.effects[route]
+    assert 1 == len(sleeps)
+    expected = {"POST /cart/{cartId}/lines": 2, "PATCH /cart/{cartId}/lines/{productId}": 5}
+    assert expected.get(route, 1) == (await qs.cart.get(cart.id)).lines[0].quantity

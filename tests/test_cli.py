@@ -1,0 +1,226 @@
+"""The quickshops command line: every command, its output and its exit status."""
+
+from __future__ import annotations
+
+import json
+import os
+import runpy
+import signal
+import subprocess
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import httpx
+import pytest
+
+from quickshops._cli import main
+from quickshops.testing import (
+    DIGITAL_PRODUCT_ID,
+    MEMBER_SESSION_ID,
+    PHYSICAL_PRODUCT_ID,
+    Emulator,
+    EmulatorServer,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+CLI_KEY = "qk_cli_secret_key_123456789"
+
+
+@pytest.fixture
+def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[EmulatorServer]:
+    """An emulator on loopback, with the CLI configured for it through the environment."""
+    emulator = Emulator()
+    emulator.add_key(CLI_KEY)
+    with EmulatorServer(emulator) as running:
+        monkeypatch.setenv("QUICKSHOPS_API_KEY", CLI_KEY)
+        monkeypatch.setenv("QUICKSHOPS_BASE_URL", running.url)
+        yield running
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, Any, str]:
+    """Run the CLI in-process; return its status, its stdout as JSON, and its stderr."""
+    status = main(list(argv))
+    out, err = capsys.readouterr()
+    return status, json.loads(out) if status == 0 else out, err
+
+
+def test_read_commands(server: EmulatorServer, capsys: pytest.CaptureFixture[str]) -> None:
+    """health, store and products print the API's answers as JSON."""
+    assert run(capsys, "health")[1]["ok"] is True
+    assert "Emulator Shop" == run(capsys, "store")[1]["name"]
+    listed = run(capsys, "products", "list", "--include-inactive", "--limit", "2")[1]
+    assert 2 == len(listed)
+    product = run(capsys, "products", "get", DIGITAL_PRODUCT_ID)[1]
+    assert (DIGITAL_PRODUCT_ID, 1999) == (product["id"], product["price_in_cents"])
+
+
+def test_cart_checkout_and_portal_commands(
+    server: EmulatorServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The cart commands change a cart step by step; checkout and portal print URLs."""
+    cart = run(capsys, "cart", "create", "--line", f"{DIGITAL_PRODUCT_ID}:2")[1]
+    cart_id = cart["id"]
+    assert 3998 == cart["totals"]["total"]
+    cart = run(capsys, "cart", "add", cart_id, PHYSICAL_PRODUCT_ID, "--quantity", "2")[1]
+    assert 3998 + 2500 == cart["totals"]["total"]
+    cart = run(capsys, "cart", "update", cart_id, PHYSICAL_PRODUCT_ID, "1")[1]
+    assert 3998 + 1250 == cart["totals"]["total"]
+    cart = run(capsys, "cart", "remove", cart_id, DIGITAL_PRODUCT_ID)[1]
+    assert [PHYSICAL_PRODUCT_ID] == [line["product_id"] for line in cart["lines"]]
+    fetched = run(capsys, "cart", "get", cart_id)[1]
+    assert (cart["lines"], cart["totals"]) == (fetched["lines"], fetched["totals"])
+    assert fetched["request_id"].startswith("req_")
+    assert "request_id" not in fetched["lines"][0]["product"]
+    session = run(capsys, "checkout", "create", "--cart", cart_id)[1]
+    assert session["url"].startswith("https://")
+    details = run(capsys, "checkout", "get", session["session_id"])[1]
+    assert 1250 == details["amount_total"]
+    direct = run(capsys, "checkout", "create", "--product", DIGITAL_PRODUCT_ID, "--quantity", "1")
+    assert direct[1]["url"].startswith("https://")
+    assert run(capsys, "portal", "create", MEMBER_SESSION_ID)[1]["url"].startswith("https://")
+    assert [] == run(capsys, "cart", "clear", cart_id)[1]["lines"]
+    assert [] == run(capsys, "cart", "create", "--line", PHYSICAL_PRODUCT_ID)[1]["lines"][1:]
+
+
+def test_api_error_is_one_line_on_stderr(
+    server: EmulatorServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An API error prints status, code, message and request id on one line, exit 1."""
+    status, out, err = run(capsys, "cart", "get", "cart_missing")
+
+    assert (1, "") == (status, out)
+    assert 1 == len(err.strip().splitlines())
+    assert err.startswith("quickshops: error: 404 NOT_FOUND: GET /cart/{cartId} failed:")
+    assert "(request id req_" in err
+    assert CLI_KEY not in err
+
+
+def test_bad_argument_is_reported_before_any_request(
+    server: EmulatorServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A bad argument is refused by the SDK with a one-line error and exit 1."""
+    status, _, err = run(capsys, "checkout", "create")
+
+    assert 1 == status
+    assert "INVALID_REQUEST: Pass exactly one of cart_id" in err
+    assert [] == [r for r in server.emulator.requests if r.route == "POST /checkout/session"]
+
+
+def test_missing_key_names_the_variables(capsys: pytest.CaptureFixture[str]) -> None:
+    """With no key configured, the CLI says which variables to set."""
+    status, _, err = run(capsys, "store")
+
+    assert 1 == status
+    assert "INVALID_API_KEY" in err
+    assert "QUICKSHOPS_API_KEY" in err
+
+
+def test_malformed_line_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    """A --line that is not PRODUCT_ID[:QUANTITY] is a usage error (exit 2)."""
+    with pytest.raises(SystemExit) as caught:
+        main(["cart", "create", "--line", "prod:many"])
+
+    assert 2 == caught.value.code
+    assert "is not PRODUCT_ID or PRODUCT_ID:QUANTITY" in capsys.readouterr().err
+
+
+def test_demo(capsys: pytest.CaptureFixture[str]) -> None:
+    """The demo walks every step against the built-in emulator and exits 0."""
+    status = main(["demo"])
+    out = capsys.readouterr().out
+
+    assert 0 == status
+    for step in ("1. Store", "3. New cart", "5. Update quantity", "6. Checkout URL", "7. Billing"):
+        assert step in out
+    assert "https://checkout.stripe.test/" in out
+
+
+def test_emulator_command_until_interrupted(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`quickshops emulator` prints its URL and keys, and stops cleanly on Ctrl+C."""
+
+    def interrupted(self: EmulatorServer) -> None:
+        self.stop()
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(EmulatorServer, "serve_forever", interrupted)
+
+    assert 0 == main(["emulator", "--port", "0"])
+    out = capsys.readouterr().out
+    assert "Emulator serving at http://127.0.0.1:" in out
+    assert "Stopped." in out
+
+
+def test_python_dash_m(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """`python -m quickshops` runs the same command line."""
+    monkeypatch.setattr(sys, "argv", ["quickshops", "--version"])
+
+    with pytest.raises(SystemExit) as caught:
+        runpy.run_module("quickshops", run_name="__main__")
+
+    assert 0 == caught.value.code
+    assert capsys.readouterr().out.startswith("quickshops ")
+
+
+def clean_env() -> dict[str, str]:
+    """The environment without any Quickshops configuration."""
+    return {k: v for k, v in os.environ.items() if not k.startswith(("QUICKSHOPS_", "HEADLESS_"))}
+
+
+def test_demo_in_a_fresh_process() -> None:
+    """`python -m quickshops demo` works with no configuration at all."""
+    done = subprocess.run(
+        [sys.executable, "-m", "quickshops", "demo"],
+        capture_output=True,
+        text=True,
+        env=clean_env(),
+        timeout=60,
+        check=False,
+    )
+
+    assert (0, "") == (done.returncode, done.stderr)
+    assert "7. Billing portal URL" in done.stdout
+
+
+def test_console_script_against_the_emulator(server: EmulatorServer) -> None:
+    """The installed `quickshops` script reads the same environment as the clients."""
+    script = Path(sys.executable).with_name("quickshops")
+    env = {**clean_env(), "QUICKSHOPS_API_KEY": CLI_KEY}
+
+    done = subprocess.run(
+        [str(script), "--base-url", server.url, "cart", "get", "nope"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+
+    assert 1 == done.returncode
+    assert "404 NOT_FOUND" in done.stderr
+    assert CLI_KEY not in done.stdout + done.stderr
+
+
+def test_emulator_process_serves_until_interrupted() -> None:
+    """`python -m quickshops emulator` serves real HTTP and exits 0 on SIGINT."""
+    with subprocess.Popen(
+        [sys.executable, "-m", "quickshops", "emulator", "--port", "0"],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=clean_env(),
+    ) as process:
+        assert process.stdout is not None
+        url = process.stdout.readline().split()[-1]
+        try:
+            health = httpx.get(f"{url}/health", timeout=10).json()
+        finally:
+            process.send_signal(signal.SIGINT)
+            status = process.wait(timeout=30)
+        rest = process.stdout.read()
+
+    assert health["data"]["ok"] is True
+    assert (0, True) == (status, "Stopped." in rest)
