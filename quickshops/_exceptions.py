@@ -135,16 +135,10 @@ class APIStatusError(QuickshopsError):
         *,
         response: httpx.Response,
         body: Any,
-        status: int | None = None,
         code: str | None = None,
         request_id: str | None = None,
     ) -> None:
-        super().__init__(
-            message,
-            status=response.status_code if status is None else status,
-            code=code,
-            request_id=request_id,
-        )
+        super().__init__(message, status=response.status_code, code=code, request_id=request_id)
         self.response = response
         self.body = body
 
@@ -201,14 +195,11 @@ class RateLimitError(APIStatusError):
         *,
         response: httpx.Response,
         body: Any,
-        status: int | None = None,
         code: str | None = None,
         request_id: str | None = None,
         retry_after: float | None = None,
     ) -> None:
-        super().__init__(
-            message, response=response, body=body, status=status, code=code, request_id=request_id
-        )
+        super().__init__(message, response=response, body=body, code=code, request_id=request_id)
         self.retry_after = retry_after
 
 
