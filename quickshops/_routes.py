@@ -8,9 +8,9 @@ percent-encoded as a single segment, so an id can never change which route is ca
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 import httpx
@@ -29,6 +29,9 @@ from ._models import (
     decode,
     decode_list,
 )
+
+T = TypeVar("T")
+Decode = Callable[[Any, str, "str | None"], T]
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -86,14 +89,31 @@ _SESSION_DETAILS = partial(decode, CheckoutSessionDetails)
 _PORTAL_SESSION = partial(decode, PortalSession)
 
 
+def _read(
+    route: str, path: str, decode: Decode[T], params: dict[str, str] | None = None
+) -> RequestSpec[T]:
+    """Describe a GET of `route` (``"GET /template"``) at `path`."""
+    return RequestSpec("GET", path, route, decode, params=params)
+
+
+def _mutation(
+    route: str, path: str, decode: Decode[T], idempotency_key: str | None, json: Any = None
+) -> RequestSpec[T]:
+    """Describe a mutation of `route` (``"POST /template"``) at `path`."""
+    method = route.partition(" ")[0]
+    return RequestSpec(
+        method, path, route, decode, json=json, idempotency_key=_idempotency_key(idempotency_key)
+    )
+
+
 def health_check() -> RequestSpec[Health]:
     """GET /health."""
-    return RequestSpec("GET", "/health", "GET /health", _HEALTH)
+    return _read("GET /health", "/health", _HEALTH)
 
 
 def store_get() -> RequestSpec[Store]:
     """GET /products/store."""
-    return RequestSpec("GET", "/products/store", "GET /products/store", _STORE)
+    return _read("GET /products/store", "/products/store", _STORE)
 
 
 def products_list(
@@ -109,13 +129,13 @@ def products_list(
         params["includeInactive"] = "true" if include_inactive else "false"
     if limit is not None:
         params["limit"] = str(_quantity("limit", limit, 1))
-    return RequestSpec("GET", "/products", "GET /products", _PRODUCTS, params=params or None)
+    return _read("GET /products", "/products", _PRODUCTS, params or None)
 
 
 def products_get(product_id: str) -> RequestSpec[Product]:
     """GET /products/{productId}."""
     path = f"/products/{_segment('product_id', product_id)}"
-    return RequestSpec("GET", path, "GET /products/{productId}", _PRODUCT)
+    return _read("GET /products/{productId}", path, _PRODUCT)
 
 
 def _line_input(index: int, line: object) -> dict[str, Any]:
@@ -147,19 +167,12 @@ def cart_create(
                 f"not {lines!r}."
             )
         body = {"lines": [_line_input(i, line) for i, line in enumerate(lines)]}
-    return RequestSpec(
-        "POST",
-        "/cart",
-        "POST /cart",
-        _CART,
-        json=body,
-        idempotency_key=_idempotency_key(idempotency_key),
-    )
+    return _mutation("POST /cart", "/cart", _CART, idempotency_key, body)
 
 
 def cart_get(cart_id: str) -> RequestSpec[Cart]:
     """GET /cart/{cartId}."""
-    return RequestSpec("GET", f"/cart/{_segment('cart_id', cart_id)}", "GET /cart/{cartId}", _CART)
+    return _read("GET /cart/{cartId}", f"/cart/{_segment('cart_id', cart_id)}", _CART)
 
 
 def cart_add_line(
@@ -171,14 +184,7 @@ def cart_add_line(
         "productId": _id("product_id", product_id),
         "quantity": _quantity("quantity", quantity, 1),
     }
-    return RequestSpec(
-        "POST",
-        path,
-        "POST /cart/{cartId}/lines",
-        _CART,
-        json=body,
-        idempotency_key=_idempotency_key(idempotency_key),
-    )
+    return _mutation("POST /cart/{cartId}/lines", path, _CART, idempotency_key, body)
 
 
 def cart_update_line(
@@ -186,14 +192,8 @@ def cart_update_line(
 ) -> RequestSpec[Cart]:
     """PATCH /cart/{cartId}/lines/{productId}: sets the quantity (0 removes the line)."""
     path = f"/cart/{_segment('cart_id', cart_id)}/lines/{_segment('product_id', product_id)}"
-    return RequestSpec(
-        "PATCH",
-        path,
-        "PATCH /cart/{cartId}/lines/{productId}",
-        _CART,
-        json={"quantity": _quantity("quantity", quantity, 0)},
-        idempotency_key=_idempotency_key(idempotency_key),
-    )
+    body = {"quantity": _quantity("quantity", quantity, 0)}
+    return _mutation("PATCH /cart/{cartId}/lines/{productId}", path, _CART, idempotency_key, body)
 
 
 def cart_remove_line(
@@ -201,24 +201,13 @@ def cart_remove_line(
 ) -> RequestSpec[Cart]:
     """DELETE /cart/{cartId}/lines/{productId}."""
     path = f"/cart/{_segment('cart_id', cart_id)}/lines/{_segment('product_id', product_id)}"
-    return RequestSpec(
-        "DELETE",
-        path,
-        "DELETE /cart/{cartId}/lines/{productId}",
-        _CART,
-        idempotency_key=_idempotency_key(idempotency_key),
-    )
+    return _mutation("DELETE /cart/{cartId}/lines/{productId}", path, _CART, idempotency_key)
 
 
 def cart_clear(cart_id: str, idempotency_key: str | None) -> RequestSpec[Cart]:
     """DELETE /cart/{cartId}: removes every line."""
-    return RequestSpec(
-        "DELETE",
-        f"/cart/{_segment('cart_id', cart_id)}",
-        "DELETE /cart/{cartId}",
-        _CART,
-        idempotency_key=_idempotency_key(idempotency_key),
-    )
+    path = f"/cart/{_segment('cart_id', cart_id)}"
+    return _mutation("DELETE /cart/{cartId}", path, _CART, idempotency_key)
 
 
 def checkout_create_session(
@@ -250,20 +239,15 @@ def checkout_create_session(
         body["successUrl"] = success_url
     if _https_url("cancel_url", cancel_url) is not None:
         body["cancelUrl"] = cancel_url
-    return RequestSpec(
-        "POST",
-        "/checkout/session",
-        "POST /checkout/session",
-        _CHECKOUT_SESSION,
-        json=body,
-        idempotency_key=_idempotency_key(idempotency_key),
+    return _mutation(
+        "POST /checkout/session", "/checkout/session", _CHECKOUT_SESSION, idempotency_key, body
     )
 
 
 def checkout_get_session(session_id: str) -> RequestSpec[CheckoutSessionDetails]:
     """GET /checkout/sessions/{sessionId}."""
     path = f"/checkout/sessions/{_segment('session_id', session_id)}"
-    return RequestSpec("GET", path, "GET /checkout/sessions/{sessionId}", _SESSION_DETAILS)
+    return _read("GET /checkout/sessions/{sessionId}", path, _SESSION_DETAILS)
 
 
 def subscription_create_portal_session(
@@ -271,11 +255,6 @@ def subscription_create_portal_session(
 ) -> RequestSpec[PortalSession]:
     """POST /subscription/portal."""
     body = {"memberSessionId": _id("member_session_id", member_session_id)}
-    return RequestSpec(
-        "POST",
-        "/subscription/portal",
-        "POST /subscription/portal",
-        _PORTAL_SESSION,
-        json=body,
-        idempotency_key=_idempotency_key(idempotency_key),
+    return _mutation(
+        "POST /subscription/portal", "/subscription/portal", _PORTAL_SESSION, idempotency_key, body
     )
