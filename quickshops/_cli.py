@@ -16,7 +16,7 @@ from typing import Any, TextIO
 
 import attrs
 
-from ._constants import DEFAULT_MAX_RETRIES
+from ._constants import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
 from ._exceptions import QuickshopsError
 from ._sync._client import Quickshops
 from ._version import __version__
@@ -56,7 +56,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"quickshops {__version__}")
     parser.add_argument("--base-url", help="API base URL (default: QUICKSHOPS_BASE_URL or the API)")
-    parser.add_argument("--timeout", type=float, default=30.0, help="seconds per attempt")
+    parser.add_argument(
+        "--timeout", type=float, help="seconds per attempt (default: 30, connect 5)"
+    )
     parser.add_argument(
         "--max-retries", type=int, default=DEFAULT_MAX_RETRIES, help="retries after the first try"
     )
@@ -235,8 +237,9 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "emulator":
             _serve(args.host, args.port, sys.stdout)
         else:
+            timeout = DEFAULT_TIMEOUT if args.timeout is None else args.timeout
             with Quickshops(
-                base_url=args.base_url, timeout=args.timeout, max_retries=args.max_retries
+                base_url=args.base_url, timeout=timeout, max_retries=args.max_retries
             ) as qs:
                 print(_to_json(args.run(qs, args)))
     except QuickshopsError as exc:

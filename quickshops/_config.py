@@ -52,10 +52,10 @@ def resolve_api_key(api_key: str | None) -> tuple[str, str]:
             f"The API key from {source} does not start with {API_KEY_PREFIX!r}; "
             "copy the key from the Quickshops dashboard (Settings, API keys)."
         )
-    if _UNSAFE_HEADER.search(api_key) or " " in api_key:
+    if _UNSAFE_HEADER.search(api_key) or " " in api_key or not api_key.isascii():
         raise InvalidAPIKeyError(
-            f"The API key from {source} contains whitespace or control characters; "
-            "check for a stray newline when it was copied."
+            f"The API key from {source} contains whitespace, control or non-ASCII "
+            "characters; check for a stray newline or quote when it was copied."
         )
     return api_key, source
 
@@ -114,10 +114,10 @@ def check_header(name: object, value: object, what: str) -> None:
     """Refuse a header that could not be sent as given (or would split into two)."""
     if not isinstance(name, str) or not _HEADER_NAME.match(name):
         raise InvalidRequestError(f"{what}: {name!r} is not a valid header name.")
-    if not isinstance(value, str) or _UNSAFE_HEADER.search(value):
+    if not isinstance(value, str) or _UNSAFE_HEADER.search(value) or not value.isascii():
         raise InvalidRequestError(
-            f"{what}: the value of {name!r} must be a string without control characters "
-            "(no newlines)."
+            f"{what}: the value of {name!r} must be an ASCII string without control "
+            "characters (no newlines)."
         )
 
 
@@ -129,6 +129,12 @@ def build_headers(api_key: str, default_headers: Mapping[str, str] | None) -> di
         if name.lower() == "x-api-key":
             raise InvalidRequestError(
                 "default_headers must not carry x-api-key; pass the key as api_key=..."
+            )
+        if name.lower() == "idempotency-key":
+            raise InvalidRequestError(
+                "default_headers must not carry Idempotency-Key: one key on every call would "
+                "make the API replay the first call's answer. Pass idempotency_key=... to a "
+                "call, or let the SDK make a fresh one per call."
             )
         headers[name.lower()] = value
     headers["x-api-key"] = api_key

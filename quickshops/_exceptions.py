@@ -87,6 +87,18 @@ class QuickshopsError(Exception):
             f"code={self.code!r}, request_id={self.request_id!r})"
         )
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Keyword-only arguments defeat Exception's pickling; rebuild from the state.
+        return (_rebuild, (type(self), self.message, self.__dict__))
+
+
+def _rebuild(cls: type[QuickshopsError], message: str, state: dict[str, Any]) -> QuickshopsError:
+    """Recreate a pickled error without calling its __init__."""
+    error = cls.__new__(cls)
+    Exception.__init__(error, message)
+    error.__dict__.update(state)
+    return error
+
 
 class InvalidAPIKeyError(QuickshopsError, ValueError):
     """The API key is missing or malformed; raised by the client constructors."""
@@ -104,6 +116,7 @@ class APIConnectionError(QuickshopsError):
     """No usable response arrived: DNS failure, refused or reset connection, TLS error."""
 
     default_code = "CONNECTION_ERROR"
+    retryable = True  # False when retrying cannot help, e.g. the client was closed
 
 
 class APITimeoutError(APIConnectionError):

@@ -27,14 +27,17 @@ from ._exceptions import (
     BadRequestError,
     ConflictError,
     InternalServerError,
+    InvalidRequestError,
     NotFoundError,
     PermissionDeniedError,
+    QuickshopsError,
     RateLimitError,
     UnprocessableEntityError,
 )
 from ._retry import parse_retry_after
 
 T = TypeVar("T")
+E = TypeVar("E", bound=QuickshopsError)
 
 _STATUS_ERRORS: dict[int, type[APIStatusError]] = {
     400: BadRequestError,
@@ -91,37 +94,61 @@ def build_request(
         content = json.dumps(spec.json, separators=(",", ":"), ensure_ascii=False).encode()
         headers["content-type"] = "application/json"
     if spec.is_mutation:
-        key = spec.idempotency_key or headers.get("idempotency-key") or new_idempotency_key()
-        headers["idempotency-key"] = key
-    return client.build_request(
-        spec.method,
-        config.base_url + spec.path,
-        params=spec.params,
-        headers=headers,
-        content=content,
-        timeout=config.timeout,
-    )
+        headers["idempotency-key"] = spec.idempotency_key or new_idempotency_key()
+    try:
+        return client.build_request(
+            spec.method,
+            config.base_url + spec.path,
+            params=spec.params,
+            headers=headers,
+            content=content,
+            timeout=config.timeout,
+        )
+    except httpx.InvalidURL as exc:
+        raise InvalidRequestError(f"{spec.route} cannot be sent: {exc}.") from exc
 
 
-def _load_json(content: bytes) -> Any:
+def _content(response: httpx.Response) -> bytes:
+    """The body, or nothing if it was never read (a caller's event hook raised first)."""
+    try:
+        return response.content
+    except httpx.ResponseNotRead:
+        return b""
+
+
+def _load_json(response: httpx.Response) -> Any:
     """Decode a JSON body; raise ValueError for anything that is not JSON."""
     try:
-        return json.loads(content)
+        try:
+            return json.loads(_content(response))
+        except UnicodeDecodeError:  # not UTF-8: try the charset the response declares
+            return json.loads(response.text)
     except RecursionError as exc:
         raise ValueError("JSON nested too deeply") from exc
 
 
-def parse_success(response: httpx.Response, spec: RequestSpec[T]) -> T:
+def _masked(error: E, config: ClientConfig) -> E:
+    """Replace the key, should a response have echoed it, with its masked form."""
+    if config.api_key in error.message:
+        error.message = error.message.replace(config.api_key, mask_key(config.api_key))
+        error.args = (error.message,)
+    return error
+
+
+def parse_success(response: httpx.Response, spec: RequestSpec[T], config: ClientConfig) -> T:
     """Decode a 2xx response into the model the route returns."""
     request_id = response.headers.get("x-request-id")
     try:
-        body = _load_json(response.content)
+        body = _load_json(response)
     except ValueError as exc:
-        raise APIResponseValidationError(
-            f"Unexpected response from {spec.route}: the body is not JSON "
-            f"({_describe_text(response)}).",
-            status=response.status_code,
-            request_id=request_id,
+        raise _masked(
+            APIResponseValidationError(
+                f"Unexpected response from {spec.route}: the body is not JSON "
+                f"({_describe_text(response)}).",
+                status=response.status_code,
+                request_id=request_id,
+            ),
+            config,
         ) from exc
     if isinstance(body, dict) and "data" in body:
         body = body["data"]
@@ -129,14 +156,15 @@ def parse_success(response: httpx.Response, spec: RequestSpec[T]) -> T:
         return spec.decode(body, spec.route, request_id)
     except APIResponseValidationError as exc:
         exc.status = response.status_code
-        raise
+        raise _masked(exc, config) from None
 
 
 def _describe_text(response: httpx.Response) -> str:
     """Summarise a non-JSON body: empty, or its first characters without markup."""
-    if not response.content:
+    content = _content(response)
+    if not content:
         return "the body is empty"
-    text = " ".join(_TAGS.sub(" ", response.content.decode("utf-8", "replace")).split())
+    text = " ".join(_TAGS.sub(" ", content.decode("utf-8", "replace")).split())
     if len(text) > _SNIPPET:
         text = text[: _SNIPPET - 3] + "..."
     return f"body starts {text!r}" if text else "the body holds only markup"
@@ -179,10 +207,11 @@ def error_from_response(
 ) -> APIStatusError:
     """Map a non-2xx response to the error class of its status, with all it tells."""
     status = response.status_code
+    content = _content(response)
     try:
-        body: Any = _load_json(response.content) if response.content else None
+        body: Any = _load_json(response) if content else None
     except ValueError:
-        body = response.content.decode("utf-8", "replace")
+        body = content.decode("utf-8", "replace")
     message, code, request_id = _error_fields(body)
     request_id = request_id or response.headers.get("x-request-id")
     if message is None:
@@ -195,10 +224,9 @@ def error_from_response(
             "never reaches another host; check base_url"
         )
     message = f"{spec.route} failed: {message.rstrip('.')}.{_hint(status, code, config)}"
-    message = message.replace(config.api_key, mask_key(config.api_key))
     cls = _STATUS_ERRORS.get(status) or (InternalServerError if status >= 500 else APIStatusError)
     if cls is RateLimitError:
-        return RateLimitError(
+        error: APIStatusError = RateLimitError(
             message,
             response=response,
             body=body,
@@ -206,7 +234,9 @@ def error_from_response(
             request_id=request_id,
             retry_after=parse_retry_after(response.headers),
         )
-    return cls(message, response=response, body=body, code=code, request_id=request_id)
+    else:
+        error = cls(message, response=response, body=body, code=code, request_id=request_id)
+    return _masked(error, config)
 
 
 clock = time.perf_counter
@@ -218,11 +248,21 @@ def new_idempotency_key() -> str:
     return str(uuid.uuid4())
 
 
-def connection_error(
+def transport_error(
     exc: httpx.HTTPError, spec: RequestSpec[Any], config: ClientConfig
-) -> APIConnectionError:
-    """Map an httpx exception (no usable response) to the SDK's error."""
+) -> QuickshopsError:
+    """Map an exception httpx raised while sending to the SDK's error."""
     name = type(exc).__name__
+    if isinstance(exc, httpx.HTTPStatusError):  # raised by a caller's event hook
+        return error_from_response(exc.response, spec, config)
+    if isinstance(exc, httpx.DecodingError):
+        return _masked(
+            APIResponseValidationError(
+                f"Unexpected response from {spec.route}: its body could not be decoded "
+                f"({name}: {exc})."
+            ),
+            config,
+        )
     if isinstance(exc, httpx.TimeoutException):
         return APITimeoutError(
             f"{spec.route} timed out ({name}); the timeout of each attempt is {config.timeout!r}."
@@ -234,11 +274,13 @@ def connection_error(
 
 
 def closed_client_error(spec: RequestSpec[Any]) -> APIConnectionError:
-    """The error for a call on a client that was closed."""
-    return APIConnectionError(
+    """The error for a call on a client that was closed; it is never retried."""
+    error = APIConnectionError(
         f"{spec.route} was not sent: the client is closed. Create a new client, or keep "
         "this one open (a `with` block) for as long as you make calls."
     )
+    error.retryable = False
+    return error
 
 
 def log_attempt(

@@ -39,13 +39,14 @@ Convert = Callable[[Any, Context, str], Any]
 def _wire(*names: str, kind: Convert, optional: bool = False) -> Any:
     """Declare a field: its wire names, its converter, and whether it may be absent."""
     metadata = {"wire": names, "kind": kind}
+    hashable = kind is not _object  # a dict cannot be hashed; the rest of the model can
     if optional:
-        return attrs.field(default=None, metadata=metadata)
-    return attrs.field(metadata=metadata)
+        return attrs.field(default=None, metadata=metadata, hash=hashable)
+    return attrs.field(metadata=metadata, hash=hashable)
 
 
 def _extra() -> Any:
-    return attrs.field(factory=dict, kw_only=True)
+    return attrs.field(factory=dict, kw_only=True, hash=False)
 
 
 def _request_id() -> Any:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import email.utils
 import logging
-import math
 import time
 from typing import TYPE_CHECKING
 
@@ -50,7 +49,7 @@ def parse_retry_after(headers: httpx.Headers, now: float | None = None) -> float
         except ValueError:
             pass
         else:
-            if math.isfinite(millis) and millis >= 0:
+            if millis >= 0:  # NaN compares false; infinity means "too long"
                 return millis / 1000
     value = headers.get("retry-after")
     if value is None:
@@ -66,7 +65,7 @@ def parse_retry_after(headers: httpx.Headers, now: float | None = None) -> float
             return None
         now = time.time() if now is None else now
         return max(0.0, date.timestamp() - now)
-    return seconds if math.isfinite(seconds) and seconds >= 0 else None
+    return seconds if seconds >= 0 else None  # NaN compares false
 
 
 def server_delay(error: BaseException | None) -> float | None:
@@ -81,10 +80,10 @@ def server_delay(error: BaseException | None) -> float | None:
 def is_retryable(error: BaseException) -> bool:
     """Tell whether the attempt that raised `error` may be tried again."""
     if isinstance(error, APIConnectionError):
-        return True
+        return error.retryable
     if not isinstance(error, APIStatusError):
         return False
-    should = error.response.headers.get("x-should-retry")
+    should = error.response.headers.get("x-should-retry", "").strip().lower()
     if should == "false":
         return False
     if should != "true" and error.response.status_code not in RETRY_STATUSES:

@@ -34,13 +34,23 @@ T = TypeVar("T")
 Decode = Callable[[Any, str, "str | None"], T]
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_MAX_INT = 2**31 - 1  # the largest quantity or limit the SDK sends
 
 
 def _id(name: str, value: object) -> str:
-    """Return `value` if it is a usable id: a non-empty string."""
-    if isinstance(value, str) and value:
+    """Return `value` if it is a usable id: a non-empty string that UTF-8 can encode."""
+    if isinstance(value, str) and value and _encodable(value):
         return value
     raise InvalidRequestError(f"{name} must be a non-empty string, not {value!r}.")
+
+
+def _encodable(value: str) -> bool:
+    """Tell whether `value` can be sent: a lone surrogate cannot be encoded."""
+    try:
+        value.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _segment(name: str, value: object) -> str:
@@ -51,16 +61,21 @@ def _segment(name: str, value: object) -> str:
 
 
 def _quantity(name: str, value: object, minimum: int) -> int:
-    if isinstance(value, int) and not isinstance(value, bool) and value >= minimum:
+    if isinstance(value, int) and not isinstance(value, bool) and minimum <= value <= _MAX_INT:
         return value
-    raise InvalidRequestError(f"{name} must be an integer of at least {minimum}, not {value!r}.")
+    shown = (
+        repr(value) if not isinstance(value, int) or abs(value) <= _MAX_INT else "one that large"
+    )
+    raise InvalidRequestError(
+        f"{name} must be an integer from {minimum} to {_MAX_INT}, not {shown}."
+    )
 
 
 def _https_url(name: str, value: str | None) -> str | None:
     if value is None:
         return None
     try:
-        url = httpx.URL(value) if isinstance(value, str) else None
+        url = httpx.URL(value) if isinstance(value, str) and _encodable(value) else None
     except httpx.InvalidURL:
         url = None
     if url is None or url.scheme != "https" or not url.host:
@@ -72,9 +87,12 @@ def _https_url(name: str, value: str | None) -> str | None:
 
 
 def _idempotency_key(value: str | None) -> str | None:
-    if value is not None and (not isinstance(value, str) or not value or _CONTROL.search(value)):
+    if value is not None and (
+        not isinstance(value, str) or not value or _CONTROL.search(value) or not value.isascii()
+    ):
         raise InvalidRequestError(
-            f"idempotency_key must be a non-empty string without control characters, not {value!r}."
+            "idempotency_key must be a non-empty ASCII string without control characters, "
+            f"not {value!r}."
         )
     return value
 

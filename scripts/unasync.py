@@ -42,6 +42,7 @@ TEXT_REPLACEMENTS = [
     ("`httpx.AsyncClient`", "`httpx.Client`"),
     ("of the async client", "of the sync client"),
     ("AsyncQuickshops", "Quickshops"),
+    ("aclose", "close"),
 ]
 HEADER = "# Generated from {source} by scripts/unasync.py: edit that file, not this one.\n"
 

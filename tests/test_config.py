@@ -40,7 +40,9 @@ def test_empty_variable_is_skipped(monkeypatch: pytest.MonkeyPatch) -> None:
     assert ("qk_headless", "the environment variable HEADLESS_API_KEY") == resolve_api_key(None)
 
 
-@pytest.mark.parametrize("key", ["qk_with\nnewline", "qk_with space", "qk_tab\there", 123])
+@pytest.mark.parametrize(
+    "key", ["qk_with\nnewline", "qk_with space", "qk_tab\there", "qk_café", 123]
+)
 def test_unusable_keys_are_refused(key: object) -> None:
     """A key with whitespace or control characters, or not a string, is refused."""
     with pytest.raises(InvalidAPIKeyError) as caught:
@@ -103,6 +105,8 @@ def test_bad_max_retries_are_refused(retries: object) -> None:
         {"bad name": "v"},
         {"x-ok": 1},
         {"X-Api-Key": "qk_other"},
+        {"Idempotency-Key": "same-for-every-call"},
+        {"x-ok": "café"},
     ],
 )
 def test_bad_default_headers_are_refused(headers: dict[str, object]) -> None:

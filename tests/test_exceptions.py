@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pickle
+
 import httpx
 import pytest
 
@@ -89,3 +91,22 @@ def test_str_and_repr() -> None:
         == repr(error)
     )
     assert "Bad (code INVALID_REQUEST)" == str(InvalidRequestError("Bad"))
+
+
+def test_errors_survive_pickling() -> None:
+    """An error crosses process boundaries (multiprocessing, task queues) intact."""
+    error = RateLimitError(
+        "Too fast",
+        response=httpx.Response(429, json={"error": "Too fast"}),
+        body={"error": "Too fast"},
+        request_id="req_1",
+        retry_after=3.0,
+    )
+
+    copy = pickle.loads(pickle.dumps(error))
+
+    assert (RateLimitError, str(error), 3.0) == (type(copy), str(copy), copy.retry_after)
+    assert (429, {"error": "Too fast"}) == (copy.response.status_code, copy.body)
+    assert str(InvalidRequestError("Bad")) == str(
+        pickle.loads(pickle.dumps(InvalidRequestError("Bad")))
+    )

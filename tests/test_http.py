@@ -9,10 +9,13 @@ import httpx
 import pytest
 
 from quickshops import (
+    APIResponseValidationError,
     APIStatusError,
     AuthenticationError,
     BadRequestError,
     InternalServerError,
+    InvalidRequestError,
+    NotFoundError,
     PermissionDeniedError,
     RateLimitError,
 )
@@ -20,9 +23,9 @@ from quickshops._config import ClientConfig
 from quickshops._http import (
     RequestSpec,
     build_request,
-    connection_error,
     error_from_response,
     parse_success,
+    transport_error,
 )
 from quickshops._models import Health, decode
 from tests.conftest import SECRET_KEY
@@ -187,8 +190,8 @@ def test_parse_success_unwraps_the_envelope() -> None:
     """A success body is decoded whether or not it is wrapped in data."""
     response = httpx.Response(200, json={"data": {"ok": True}}, headers={"x-request-id": "r"})
 
-    assert Health(ok=True, request_id="r") == parse_success(response, SPEC)
-    assert "r" == parse_success(response, SPEC).request_id
+    assert Health(ok=True, request_id="r") == parse_success(response, SPEC, CONFIG)
+    assert "r" == parse_success(response, SPEC, CONFIG).request_id
 
 
 def test_deeply_nested_json_is_a_validation_error() -> None:
@@ -196,16 +199,71 @@ def test_deeply_nested_json_is_a_validation_error() -> None:
     response = httpx.Response(200, content=b"[" * 100_000 + b"]" * 100_000)
 
     with pytest.raises(Exception, match="not JSON") as caught:
-        parse_success(response, SPEC)
+        parse_success(response, SPEC, CONFIG)
 
     assert "RESPONSE_VALIDATION_ERROR" == caught.value.code  # type: ignore[attr-defined]
 
 
-def test_connection_error_messages() -> None:
+def test_transport_error_messages() -> None:
     """Timeouts and other transport failures are named, with what to check."""
-    timeout = connection_error(httpx.ReadTimeout("slow"), SPEC, CONFIG)
-    refused = connection_error(httpx.ConnectError("refused"), SPEC, CONFIG)
+    timeout = transport_error(httpx.ReadTimeout("slow"), SPEC, CONFIG)
+    refused = transport_error(httpx.ConnectError("refused"), SPEC, CONFIG)
 
     assert ("TIMEOUT", "CONNECTION_ERROR") == (timeout.code, refused.code)
     assert "GET /health timed out (ReadTimeout)" in timeout.message
     assert "ConnectError: refused" in refused.message
+
+
+def test_undecodable_body_is_a_validation_error() -> None:
+    """A body whose content-encoding cannot be decoded is not a connection failure."""
+    error = transport_error(httpx.DecodingError("bad gzip"), SPEC, CONFIG)
+
+    assert isinstance(error, APIResponseValidationError)
+    assert "could not be decoded (DecodingError: bad gzip)" in error.message
+
+
+def test_status_error_from_an_event_hook_maps_to_its_class() -> None:
+    """An HTTPStatusError raised by the caller's event hook becomes the status's error."""
+    request = httpx.Request("GET", "https://api.quickshops.app/v1/health")
+    response = httpx.Response(404, json={"error": "gone"}, request=request)
+    raised = httpx.HTTPStatusError("404", request=request, response=response)
+
+    error = transport_error(raised, SPEC, CONFIG)
+
+    assert isinstance(error, NotFoundError)
+    assert "GET /health failed: gone." == error.message
+
+
+def test_url_too_long_is_refused_before_sending() -> None:
+    """A path httpx cannot build is an InvalidRequestError, not an httpx exception."""
+    spec = RequestSpec("GET", "/products/" + "a" * 70_000, "GET /products/{productId}", SPEC.decode)
+
+    with httpx.Client() as client, pytest.raises(InvalidRequestError, match="cannot be sent"):
+        build_request(client, CONFIG, spec, lambda: "k")
+
+
+def test_error_body_in_a_declared_charset() -> None:
+    """A JSON error body in a declared non-UTF-8 charset still gives message and code."""
+    content = '{"error": "Café fermé", "code": "NOT_FOUND"}'.encode("latin-1")
+    headers = {"content-type": "application/json; charset=latin-1"}
+
+    error = error_from_response(httpx.Response(404, content=content, headers=headers), SPEC, CONFIG)
+
+    assert ("NOT_FOUND", "GET /health failed: Café fermé.") == (error.code, error.message)
+
+
+@pytest.mark.parametrize(
+    "response",
+    [
+        httpx.Response(200, text=f"your key is {SECRET_KEY}"),
+        httpx.Response(200, json={"ok": SECRET_KEY}),
+    ],
+)
+def test_echoed_key_is_masked_in_validation_errors(response: httpx.Response) -> None:
+    """A success body echoing the key does not put it in the error message."""
+    with pytest.raises(APIResponseValidationError) as caught:
+        parse_success(response, SPEC, CONFIG)
+
+    assert SECRET_KEY not in str(caught.value)
+    assert SECRET_KEY not in repr(caught.value)
+    assert "qk_...abcd" in caught.value.message

@@ -183,3 +183,12 @@ def test_any_json_decodes_or_raises_validation_error(data: Any) -> None:
     for cls in (Product, Cart, Store, CheckoutSessionDetails):
         with contextlib.suppress(APIResponseValidationError):
             decode(cls, data, ROUTE)
+
+
+def test_models_are_hashable() -> None:
+    """Frozen models can be set members and dict keys, extra fields notwithstanding."""
+    store = decode(Store, {**payloads.STORE, "newThing": {"a": 1}}, ROUTE)
+    cart = decode(Cart, payloads.CART, ROUTE)
+
+    assert {store, store} == {store}
+    assert 1 == len({cart, decode(Cart, payloads.CART, ROUTE, "other request")})

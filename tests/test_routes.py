@@ -18,13 +18,18 @@ from quickshops._routes import (
     ("kwargs", "argument"),
     [
         ({"cart_id": "c", "quantity": 2}, "quantity applies only with product_id"),
-        ({"product_id": "p", "quantity": 0}, "quantity must be an integer of at least 1"),
+        ({"product_id": "p", "quantity": 0}, "quantity must be an integer from 1 to"),
         ({"product_id": "p", "success_url": "https://"}, "success_url"),
         ({"product_id": "p", "success_url": "https://x.example:abc/"}, "success_url"),
         ({"product_id": "p", "cancel_url": "/relative"}, "cancel_url"),
         ({"product_id": "p", "cancel_url": 42}, "cancel_url"),
         ({"product_id": "", "cart_id": None}, "product_id must be a non-empty string"),
         ({"cart_id": 7}, "cart_id must be a non-empty string"),
+        ({"cart_id": "\ud800"}, "cart_id must be a non-empty string"),
+        ({"product_id": "p", "success_url": "https://x.example/\ud800"}, "success_url"),
+        ({"product_id": "p", "quantity": 2**31}, "from 1 to 2147483647, not one that large"),
+        ({"product_id": "p", "quantity": -(10**5000)}, "not one that large"),
+        ({"cart_id": "c", "idempotency_key": "ключ"}, "ASCII"),
     ],
 )
 def test_checkout_arguments(kwargs: dict[str, Any], argument: str) -> None:

@@ -76,4 +76,5 @@ def test_sync_code_uses_no_event_loop_or_threads() -> None:
         ):
             assert not re.search(forbidden, source), f"{path.name}: {forbidden}"
         assert not re.search(r"\basync (def|with|for)\b", source), path.name
+        assert not re.search(r"\bAsync[A-Z]", source), path.name
         assert source.startswith("# Generated from quickshops/_async/")

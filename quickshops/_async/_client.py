@@ -84,20 +84,18 @@ class AsyncQuickshops:
         )
         self._setup(config, http_client)
 
-    def _setup(
-        self, config: ClientConfig, http_client: httpx.AsyncClient | None, owns: bool = True
-    ) -> None:
+    def _setup(self, config: ClientConfig, http_client: httpx.AsyncClient | None) -> None:
+        given: object = http_client
         if http_client is None:
             http_client = httpx.AsyncClient(timeout=config.timeout, follow_redirects=False)
-        elif not isinstance(http_client, httpx.AsyncClient):
+        elif not isinstance(given, httpx.AsyncClient):
+            expected = httpx.AsyncClient.__name__
             raise InvalidRequestError(
-                f"http_client must be an httpx.{httpx.AsyncClient.__name__} for "
-                f"{type(self).__name__}, not {type(http_client).__name__}."
+                f"http_client must be an httpx.{expected} for {type(self).__name__}, "
+                f"not {type(given).__name__}."
             )
-        else:
-            owns = False
         self._config = config
-        self._owns_client = owns
+        self._owns_client = given is None
         self._transport = transport = AsyncTransport(http_client, config)
         self.health = AsyncHealthResource(transport)
         self.store = AsyncStoreResource(transport)

@@ -85,20 +85,18 @@ class Quickshops:
         )
         self._setup(config, http_client)
 
-    def _setup(
-        self, config: ClientConfig, http_client: httpx.Client | None, owns: bool = True
-    ) -> None:
+    def _setup(self, config: ClientConfig, http_client: httpx.Client | None) -> None:
+        given: object = http_client
         if http_client is None:
             http_client = httpx.Client(timeout=config.timeout, follow_redirects=False)
-        elif not isinstance(http_client, httpx.Client):
+        elif not isinstance(given, httpx.Client):
+            expected = httpx.Client.__name__
             raise InvalidRequestError(
-                f"http_client must be an httpx.{httpx.AsyncClient.__name__} for "
-                f"{type(self).__name__}, not {type(http_client).__name__}."
+                f"http_client must be an httpx.{expected} for {type(self).__name__}, "
+                f"not {type(given).__name__}."
             )
-        else:
-            owns = False
         self._config = config
-        self._owns_client = owns
+        self._owns_client = given is None
         self._transport = transport = SyncTransport(http_client, config)
         self.health = SyncHealthResource(transport)
         self.store = SyncStoreResource(transport)

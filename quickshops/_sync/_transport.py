@@ -13,11 +13,11 @@ from .._http import (
     build_request,
     clock,
     closed_client_error,
-    connection_error,
     error_from_response,
     log_attempt,
     new_idempotency_key,
     parse_success,
+    transport_error,
 )
 from .._retry import is_retryable, log_retry, retry_delay
 
@@ -37,8 +37,6 @@ class SyncTransport:
 
     def request(self, spec: RequestSpec[T]) -> T:
         """Send the call `spec` describes, retrying by the policy, and decode its answer."""
-        if self.client.is_closed:
-            raise closed_client_error(spec)
         request = build_request(self.client, self.config, spec, new_idempotency_key)
         retrying = tenacity.Retrying(
             stop=tenacity.stop_after_attempt(self.config.max_retries + 1),
@@ -51,20 +49,21 @@ class SyncTransport:
         for attempt in retrying:
             with attempt:
                 response = self._send(request, spec, attempt.retry_state.attempt_number)
-        return parse_success(response, spec)
+        return parse_success(response, spec, self.config)
 
     def _send(
         self, request: httpx.Request, spec: RequestSpec[T], attempt: int
     ) -> httpx.Response:
         """Make one attempt: return a 2xx response or raise the error it amounts to."""
+        if self.client.is_closed:
+            raise closed_client_error(spec)
         start = clock()
         try:
             response = self.client.send(request, follow_redirects=False)
         except httpx.HTTPError as exc:
             log_attempt(spec, start, attempt, exc=exc)
-            raise connection_error(exc, spec, self.config) from exc
+            raise transport_error(exc, spec, self.config) from exc
         log_attempt(spec, start, attempt, response=response)
-        if not response.is_success:
-            response.close()
+        if not response.is_success:  # the body was read, and the response closed
             raise error_from_response(response, spec, self.config)
         return response

@@ -310,17 +310,38 @@ async def test_caller_idempotency_key_is_never_overwritten(
     assert ["order-7-clear"] * 2 == [c.request.headers["idempotency-key"] for c in route.calls]
 
 
-async def test_default_headers_idempotency_key_is_kept(api: respx.MockRouter) -> None:
-    """An Idempotency-Key in default_headers is not replaced by a generated one."""
-    route = api.post("/subscription/portal").respond(200, json=payloads.PORTAL_SESSION)
+async def test_client_closed_during_a_retry_sleep(
+    api: respx.MockRouter, qs: AsyncQuickshops, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A client closed while a call waits to retry ends the call, without another send."""
+    route = api.get("/health").respond(503)
 
-    async with AsyncQuickshops(
-        api_key=SECRET_KEY, default_headers={"Idempotency-Key": "mine", "X-Trace": "t1"}
-    ) as qs:
-        await qs.subscription.create_portal_session("m_1")
+    async def close_while_sleeping(seconds: float) -> None:
+        await qs.aclose()
 
-    request = route.calls.last.request
-    assert ("mine", "t1") == (request.headers["idempotency-key"], request.headers["x-trace"])
+    monkeypatch.setattr(anyio, "sleep", close_while_sleeping)
+
+    with pytest.raises(APIConnectionError, match="client is closed") as caught:
+        await qs.health.check()
+
+    assert 1 == route.call_count
+    assert caught.value.retryable is False
+
+
+async def test_event_hook_status_error_is_mapped(api: respx.MockRouter) -> None:
+    """A caller's event hook raising HTTPStatusError gives the SDK's error class."""
+    api.get("/cart/c").respond(404, json={"error": "Cart not found", "code": "NOT_FOUND"})
+
+    async def raise_for_status(response: httpx.Response) -> None:
+        response.raise_for_status()
+
+    hooks = {"response": [raise_for_status]}
+    async with httpx.AsyncClient(event_hooks=hooks) as http_client:
+        qs = AsyncQuickshops(api_key=SECRET_KEY, http_client=http_client)
+        with pytest.raises(NotFoundError) as caught:
+            await qs.cart.get("c")
+
+    assert "NOT_FOUND" == caught.value.code
 
 
 async def test_failed_response_is_closed_before_sleeping(

@@ -111,7 +111,7 @@ def test_repr_masks_the_key() -> None:
 
 
 def test_own_client_is_closed() -> None:
-    """A client the SDK created is closed by aclose, and closing twice is harmless."""
+    """A client the SDK created is closed by close, and closing twice is harmless."""
     qs = Quickshops(api_key=SECRET_KEY)
     pool = qs._transport.client
 
@@ -122,7 +122,7 @@ def test_own_client_is_closed() -> None:
 
 
 def test_injected_client_is_used_and_never_closed() -> None:
-    """A caller's http_client carries the requests and stays open after aclose."""
+    """A caller's http_client carries the requests and stays open after close."""
     seen: list[httpx.Request] = []
 
     def handler(request: httpx.Request) -> httpx.Response:
