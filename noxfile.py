@@ -20,7 +20,15 @@ def tests(session: nox.Session) -> None:
     """Run the test suite with coverage (100% of hand-written code required)."""
     session.install("-e", ".[test]")
     session.run("coverage", "erase")
-    session.run("coverage", "run", "-m", "pytest", *session.posargs)
+    session.run(
+        "coverage",
+        "run",
+        "-m",
+        "pytest",
+        "--ignore=tests/examples",
+        "--ignore=tests/reliability",
+        *session.posargs,
+    )
     session.run("coverage", "report")
 
 
@@ -37,6 +45,34 @@ def typecheck(session: nox.Session) -> None:
     """Type-check the package and the tests with mypy --strict."""
     session.install("-e", ".[dev]")
     session.run("mypy")
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """Build the documentation site; any warning fails the build."""
+    session.install("-e", ".[docs]")
+    session.run("mkdocs", "build", "--strict", "--site-dir", "site")
+
+
+@nox.session
+def examples(session: nox.Session) -> None:
+    """Run every example against the emulator, the storefront in headless Chromium."""
+    session.install("-e", ".[test,examples]")
+    session.run("pytest", "tests/examples", *session.posargs)
+
+
+@nox.session
+def reliability(session: nox.Session) -> None:
+    """Faults, load and hostile input against loopback servers; every test bounded."""
+    session.install("-e", ".[test]")
+    session.run("pytest", "tests/reliability", *session.posargs)
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Benchmarks against raw httpx (``nox -s bench -- --quick`` for a short run)."""
+    session.install("-e", ".[bench]")
+    session.run("python", "benchmarks/run.py", *session.posargs)
 
 
 @nox.session
