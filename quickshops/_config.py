@@ -151,7 +151,10 @@ class ClientConfig:
     timeout: httpx.Timeout
     max_retries: int
     default_headers: Mapping[str, str]
-    headers: Mapping[str, str]
+    headers: httpx.Headers = attrs.field(eq=False)
+    """The headers of every request, built once (httpx normalises them on creation)."""
+    timeout_extension: dict[str, float | None] = attrs.field(eq=False)
+    """The timeout as httpx carries it in a request's extensions, built once."""
 
     @classmethod
     def create(
@@ -170,14 +173,16 @@ class ClientConfig:
                 f"default_headers must be a mapping of header names to values, "
                 f"not {type(default_headers).__name__}."
             )
+        checked_timeout = resolve_timeout(timeout)
         return cls(
             api_key=key,
             key_source=source,
             base_url=resolve_base_url(base_url),
-            timeout=resolve_timeout(timeout),
+            timeout=checked_timeout,
             max_retries=resolve_max_retries(max_retries),
             default_headers=dict(default_headers or {}),
-            headers=build_headers(key, default_headers),
+            headers=httpx.Headers(build_headers(key, default_headers)),
+            timeout_extension=checked_timeout.as_dict(),
         )
 
     def __repr__(self) -> str:

@@ -5,6 +5,7 @@ This module and the transports are the only code that touches httpx.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import re
@@ -13,7 +14,6 @@ import uuid
 from collections.abc import Callable, Mapping
 from typing import Any, Generic, TypeVar
 
-import attrs
 import httpx
 
 from ._config import ClientConfig, mask_key
@@ -52,7 +52,6 @@ _SNIPPET = 200
 _TAGS = re.compile(r"<[^>]*>")
 
 
-@attrs.frozen
 class RequestSpec(Generic[T]):
     """One call to the API, before any I/O: what to send and how to decode the answer.
 
@@ -67,13 +66,27 @@ class RequestSpec(Generic[T]):
 
     """
 
-    method: str
-    path: str
-    route: str
-    decode: Callable[[Any, str, str | None], T]
-    params: Mapping[str, str] | None = None
-    json: Any = None
-    idempotency_key: str | None = None
+    # A plain class with slots: one is built per call, and an attrs class costs more
+    # to import and to create.
+    __slots__ = ("decode", "idempotency_key", "json", "method", "params", "path", "route")
+
+    def __init__(
+        self,
+        method: str,
+        path: str,
+        route: str,
+        decode: Callable[[Any, str, str | None], T],
+        params: Mapping[str, str] | None = None,
+        json: Any = None,
+        idempotency_key: str | None = None,
+    ) -> None:
+        self.method = method
+        self.path = path
+        self.route = route
+        self.decode = decode
+        self.params = params
+        self.json = json
+        self.idempotency_key = idempotency_key
 
     @property
     def is_mutation(self) -> bool:
@@ -88,7 +101,7 @@ def build_request(
     new_idempotency_key: Callable[[], str],
 ) -> httpx.Request:
     """Build the one `httpx.Request` that every attempt of a call sends."""
-    headers = dict(config.headers)
+    headers = config.headers.copy()
     content = None
     if spec.json is not None:
         content = json.dumps(spec.json, separators=(",", ":"), ensure_ascii=False).encode()
@@ -98,14 +111,20 @@ def build_request(
     try:
         return client.build_request(
             spec.method,
-            config.base_url + spec.path,
+            _url(config.base_url + spec.path),
             params=spec.params,
             headers=headers,
             content=content,
-            timeout=config.timeout,
+            extensions={"timeout": config.timeout_extension},
         )
     except httpx.InvalidURL as exc:
         raise InvalidRequestError(f"{spec.route} cannot be sent: {exc}.") from exc
+
+
+@functools.lru_cache(maxsize=1024)
+def _url(url: str) -> httpx.URL:
+    """Parse a URL once: a storefront asks for the same few paths over and over."""
+    return httpx.URL(url)
 
 
 def _content(response: httpx.Response) -> bytes:

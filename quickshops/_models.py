@@ -9,7 +9,7 @@ and the field. Every model carries the ``request_id`` of the response it came fr
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 import attrs
 
@@ -70,17 +70,17 @@ def _str(value: Any, ctx: Context, where: str) -> str:
     raise _fail(ctx, where, "a string", value)
 
 
+# The compiled decoders accept a str, int or bool of the exact type inline, and call
+# these converters only for anything else.
+
+
 def _int(value: Any, ctx: Context, where: str) -> int:
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
     if isinstance(value, float) and value.is_integer():
         return int(value)
     raise _fail(ctx, where, "an integer", value)
 
 
 def _bool(value: Any, ctx: Context, where: str) -> bool:
-    if isinstance(value, bool):
-        return value
     raise _fail(ctx, where, "true or false", value)
 
 
@@ -256,46 +256,78 @@ class PortalSession:
     request_id: str | None = _request_id()
 
 
-_Field = tuple[str, tuple[str, ...], Convert, bool]
-_FIELDS: dict[type[Any], tuple[_Field, ...]] = {}
+_MISSING: Any = object()
+_FAST_TYPES = {_str: "str", _int: "int", _bool: "bool"}
+_DECODERS: dict[type[Any], Callable[[Any, Context, str], Any]] = {}
 
 
-def _fields(cls: type[Any]) -> tuple[_Field, ...]:
-    """Return (name, wire names, converter, required) for each wire field of `cls`."""
-    fields = _FIELDS.get(cls)
-    if fields is None:
-        fields = tuple(
-            (f.name, f.metadata["wire"], f.metadata["kind"], f.default is attrs.NOTHING)
-            for f in attrs.fields(cls)
-            if "wire" in f.metadata
-        )
-        _FIELDS[cls] = fields
-    return fields
+def _missing(ctx: Context, where: str, key: str, model: str, name: str) -> Exception:
+    return APIResponseValidationError(
+        f"Unexpected response from {ctx[0]}: required field {where}.{key} "
+        f"({model}.{name}) is missing or null.",
+        request_id=ctx[1],
+    )
+
+
+def _extra_of(data: dict[str, Any], wires: tuple[tuple[str, ...], ...]) -> dict[str, Any]:
+    """The wire fields a model did not map: all but the first present name of each field."""
+    used = {next((key for key in wire if key in data), None) for wire in wires}
+    return {key: value for key, value in data.items() if key not in used}
+
+
+def _compile_decoder(cls: type[Any]) -> Callable[[Any, Context, str], Any]:
+    """Write and compile a decoder for `cls`, as attrs writes ``__init__`` methods.
+
+    A generic loop over the fields costs several times more per call; the decoder is
+    built once per model, on first use.
+    """
+    fields = [f for f in attrs.fields(cls) if "wire" in f.metadata]
+    namespace: dict[str, Any] = {
+        "M": _MISSING,
+        "cls": cls,
+        "_fail": _fail,
+        "_missing": _missing,
+        "_extra_of": _extra_of,
+        "wires": tuple(f.metadata["wire"] for f in fields),
+    }
+    lines = [
+        "def decode(data, ctx, where):",
+        "    if not isinstance(data, dict):",
+        f"        raise _fail(ctx, where, 'an object ({cls.__name__})', data)",
+        "    get = data.get",
+        "    seen = 0",
+    ]
+    for i, field in enumerate(fields):
+        wire, convert = field.metadata["wire"], field.metadata["kind"]
+        namespace[f"c{i}"] = convert
+        lines += [f"    v = get({wire[0]!r}, M)", f"    k = {wire[0]!r}"]
+        for other in wire[1:]:
+            lines += ["    if v is M:", f"        v = get({other!r}, M)", f"        k = {other!r}"]
+        lines += ["    if v is not M:", "        seen += 1", "    if v is None or v is M:"]
+        if field.default is attrs.NOTHING:
+            args = f"ctx, where, {wire[0]!r}, {cls.__name__!r}, {field.name!r}"
+            lines.append(f"        raise _missing({args})")
+        else:
+            lines.append(f"        f{i} = None")
+        fast = _FAST_TYPES.get(convert)
+        check = f"v if type(v) is {fast} else " if fast else ""
+        lines += ["    else:", f"        f{i} = {check}c{i}(v, ctx, where + '.' + k)"]
+    values = "".join(f"f{i}, " for i in range(len(fields)))
+    lines += [
+        "    extra = {} if seen == len(data) else _extra_of(data, wires)",
+        f"    return cls({values}extra=extra, request_id=ctx[1])",
+    ]
+    exec(compile("\n".join(lines), f"<quickshops decoder {cls.__name__}>", "exec"), namespace)  # noqa: S102
+    decoder: Callable[[Any, Context, str], Any] = namespace["decode"]
+    return decoder
 
 
 def _decode_at(cls: type[T], data: Any, ctx: Context, where: str) -> T:
-    if not isinstance(data, dict):
-        raise _fail(ctx, where, f"an object ({cls.__name__})", data)
-    kwargs: dict[str, Any] = {}
-    seen: set[str] = set()
-    for name, wire, convert, required in _fields(cls):
-        for key in wire:
-            if key in data:
-                seen.add(key)
-                value = data[key]
-                break
-        else:
-            key, value = wire[0], None
-        if value is not None:
-            kwargs[name] = convert(value, ctx, f"{where}.{key}")
-        elif required:
-            raise APIResponseValidationError(
-                f"Unexpected response from {ctx[0]}: required field {where}.{key} "
-                f"({cls.__name__}.{name}) is missing or null.",
-                request_id=ctx[1],
-            )
-    extra = {key: value for key, value in data.items() if key not in seen}
-    return cast("Any", cls)(**kwargs, extra=extra, request_id=ctx[1])  # type: ignore[no-any-return]
+    decoder = _DECODERS.get(cls)
+    if decoder is None:
+        decoder = _DECODERS[cls] = _compile_decoder(cls)
+    result: T = decoder(data, ctx, where)
+    return result
 
 
 def decode(cls: type[T], data: Any, route: str, request_id: str | None = None) -> T:

@@ -10,11 +10,10 @@
 from __future__ import annotations
 
 import email.utils
+import functools
 import logging
 import time
 from typing import TYPE_CHECKING
-
-import tenacity
 
 from ._constants import (
     INITIAL_RETRY_DELAY,
@@ -28,12 +27,21 @@ from ._exceptions import APIConnectionError, APIStatusError, RateLimitError
 
 if TYPE_CHECKING:
     import httpx
+    import tenacity
 
-backoff = tenacity.wait_exponential(
-    multiplier=INITIAL_RETRY_DELAY, max=MAX_RETRY_DELAY - RETRY_JITTER
-) + tenacity.wait_random(0, RETRY_JITTER)
-"""The delay before a retry the server did not time: 0.5 s doubling, plus up to 0.25 s
-of jitter, never more than 8 s."""
+
+@functools.cache
+def backoff() -> tenacity.wait.wait_base:
+    """The delay before a retry the server did not time, exponential with jitter.
+
+    0.5 s doubling, plus up to 0.25 s of jitter, never more than 8 s. Built on first
+    use: most calls never retry.
+    """
+    import tenacity
+
+    return tenacity.wait_exponential(
+        multiplier=INITIAL_RETRY_DELAY, max=MAX_RETRY_DELAY - RETRY_JITTER
+    ) + tenacity.wait_random(0, RETRY_JITTER)
 
 
 def parse_retry_after(headers: httpx.Headers, now: float | None = None) -> float | None:
@@ -97,7 +105,7 @@ def retry_delay(retry_state: tenacity.RetryCallState) -> float:
     outcome = retry_state.outcome
     assert outcome is not None  # tenacity waits only after an attempt
     delay = server_delay(outcome.exception())
-    return backoff(retry_state) if delay is None else delay
+    return backoff()(retry_state) if delay is None else delay
 
 
 logger = logging.getLogger(LOGGER_NAME)

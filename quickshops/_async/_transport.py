@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypeVar
 
-import anyio
 import httpx
-import tenacity
 
+from .._exceptions import QuickshopsError
 from .._http import (
     build_request,
     clock,
@@ -37,6 +36,26 @@ class AsyncTransport:
     async def request(self, spec: RequestSpec[T]) -> T:
         """Send the call `spec` describes, retrying by the policy, and decode its answer."""
         request = build_request(self.client, self.config, spec, new_idempotency_key)
+        try:
+            response = await self._send(request, spec, 1)
+        except QuickshopsError as failure:
+            if not self.config.max_retries or not is_retryable(failure):
+                raise
+            response = await self._retry(request, spec, failure)
+        return parse_success(response, spec, self.config)
+
+    async def _retry(
+        self, request: httpx.Request, spec: RequestSpec[T], failure: QuickshopsError
+    ) -> httpx.Response:
+        """Retry, by the policy, a call whose first attempt failed with `failure`.
+
+        The retry machinery is built only here, for the calls that need it; tenacity
+        sees the first attempt's outcome as its own first attempt.
+        """
+        import anyio  # here, not at the top: most calls never retry
+        import tenacity
+
+        first: QuickshopsError | None = failure
         retrying = tenacity.AsyncRetrying(
             stop=tenacity.stop_after_attempt(self.config.max_retries + 1),
             wait=retry_delay,
@@ -47,8 +66,11 @@ class AsyncTransport:
         )
         async for attempt in retrying:
             with attempt:
+                if first is not None:
+                    error, first = first, None
+                    raise error
                 response = await self._send(request, spec, attempt.retry_state.attempt_number)
-        return parse_success(response, spec, self.config)
+        return response
 
     async def _send(
         self, request: httpx.Request, spec: RequestSpec[T], attempt: int

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypeVar
 
-import time
 import httpx
-import tenacity
 
+from .._exceptions import QuickshopsError
 from .._http import (
     build_request,
     clock,
@@ -38,6 +37,26 @@ class SyncTransport:
     def request(self, spec: RequestSpec[T]) -> T:
         """Send the call `spec` describes, retrying by the policy, and decode its answer."""
         request = build_request(self.client, self.config, spec, new_idempotency_key)
+        try:
+            response = self._send(request, spec, 1)
+        except QuickshopsError as failure:
+            if not self.config.max_retries or not is_retryable(failure):
+                raise
+            response = self._retry(request, spec, failure)
+        return parse_success(response, spec, self.config)
+
+    def _retry(
+        self, request: httpx.Request, spec: RequestSpec[T], failure: QuickshopsError
+    ) -> httpx.Response:
+        """Retry, by the policy, a call whose first attempt failed with `failure`.
+
+        The retry machinery is built only here, for the calls that need it; tenacity
+        sees the first attempt's outcome as its own first attempt.
+        """
+        import time  # here, not at the top: most calls never retry
+        import tenacity
+
+        first: QuickshopsError | None = failure
         retrying = tenacity.Retrying(
             stop=tenacity.stop_after_attempt(self.config.max_retries + 1),
             wait=retry_delay,
@@ -48,8 +67,11 @@ class SyncTransport:
         )
         for attempt in retrying:
             with attempt:
+                if first is not None:
+                    error, first = first, None
+                    raise error
                 response = self._send(request, spec, attempt.retry_state.attempt_number)
-        return parse_success(response, spec, self.config)
+        return response
 
     def _send(
         self, request: httpx.Request, spec: RequestSpec[T], attempt: int
