@@ -1,0 +1,1 @@
+"""Runnable examples of the quickshops SDK; see examples/README.md."""

@@ -1,0 +1,1 @@
+"""An async storefront built with Starlette, served by uvicorn."""
