@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import os
 import re
 import time
 import uuid
@@ -290,6 +291,39 @@ def transport_error(
         f"{spec.route} got no usable response ({name}: {exc}); "
         f"check the network and base_url {config.base_url!r}."
     )
+
+
+_forks = 0
+
+
+def _count_fork() -> None:
+    global _forks
+    _forks += 1
+
+
+# Windows has no fork, and no register_at_fork.
+getattr(os, "register_at_fork", lambda **_: None)(after_in_child=_count_fork)
+
+
+def fork_generation() -> int:
+    """How many times this process's ancestors forked since the SDK was imported.
+
+    A pool made under another generation belongs to a parent process: its sockets are
+    shared with the parent and must not be used.
+    """
+    return _forks
+
+
+def forked_client_error(spec: RequestSpec[Any]) -> APIConnectionError:
+    """The error for a call, in a forked child, on a pool the caller passed in."""
+    error = APIConnectionError(
+        f"{spec.route} was not sent: this client's http_client was created in the parent "
+        "of this forked process, and its connections belong to the parent. Create the "
+        "client (and its http_client) in the child, or let the SDK make its own pool: "
+        "it opens a new one after a fork."
+    )
+    error.retryable = False
+    return error
 
 
 def closed_client_error(spec: RequestSpec[Any]) -> APIConnectionError:

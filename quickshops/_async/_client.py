@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 import attrs
@@ -10,7 +11,7 @@ import httpx
 from .._config import NOT_GIVEN, ClientConfig, NotGiven, mask_key
 from .._constants import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
 from .._exceptions import InvalidRequestError
-from ._transport import AsyncTransport
+from ._transport import AsyncPool, AsyncTransport
 from .resources import (
     AsyncCartResource,
     AsyncCheckoutResource,
@@ -82,21 +83,26 @@ class AsyncQuickshops:
             max_retries=max_retries,
             default_headers=default_headers,
         )
-        self._setup(config, http_client)
-
-    def _setup(self, config: ClientConfig, http_client: httpx.AsyncClient | None) -> None:
-        given: object = http_client
         if http_client is None:
-            http_client = httpx.AsyncClient(timeout=config.timeout, follow_redirects=False)
-        elif not isinstance(given, httpx.AsyncClient):
+            pool = AsyncPool(make=partial(_new_client, config.timeout))
+        else:
+            pool = AsyncPool(self._checked(http_client))
+        self._setup(config, pool, owns_pool=True)
+
+    def _checked(self, http_client: object) -> httpx.AsyncClient:
+        if not isinstance(http_client, httpx.AsyncClient):
             expected = httpx.AsyncClient.__name__
             raise InvalidRequestError(
                 f"http_client must be an httpx.{expected} for {type(self).__name__}, "
-                f"not {type(given).__name__}."
+                f"not {type(http_client).__name__}."
             )
+        return http_client
+
+    def _setup(self, config: ClientConfig, pool: AsyncPool, *, owns_pool: bool) -> None:
         self._config = config
-        self._owns_client = given is None
-        self._transport = transport = AsyncTransport(http_client, config)
+        self._pool = pool
+        self._owns_pool = owns_pool  # with_options copies share the pool, never close it
+        self._transport = transport = AsyncTransport(pool, config)
         self.health = AsyncHealthResource(transport)
         self.store = AsyncStoreResource(transport)
         self.products = AsyncProductsResource(transport)
@@ -145,16 +151,17 @@ class AsyncQuickshops:
         )
         if isinstance(api_key, NotGiven):
             config = attrs.evolve(config, key_source=old.key_source)
-        if isinstance(http_client, NotGiven) or http_client is None:
-            http_client = self._transport.client
         copy = object.__new__(type(self))
-        copy._setup(config, http_client)
+        if isinstance(http_client, NotGiven) or http_client is None:
+            copy._setup(config, self._pool, owns_pool=False)
+        else:
+            copy._setup(config, AsyncPool(self._checked(http_client)), owns_pool=True)
         return copy
 
     async def aclose(self) -> None:
         """Close the connection pool, if this client created it; safe to call twice."""
-        if self._owns_client:
-            await self._transport.client.aclose()
+        if self._owns_pool:
+            await self._pool.aclose()
 
     async def __aenter__(self) -> Self:
         return self
@@ -173,3 +180,8 @@ class AsyncQuickshops:
             f"api_key={mask_key(self._config.api_key)!r}, "
             f"max_retries={self._config.max_retries!r})"
         )
+
+
+def _new_client(timeout: httpx.Timeout) -> httpx.AsyncClient:
+    """The connection pool the SDK makes when the caller passes none."""
+    return httpx.AsyncClient(timeout=timeout, follow_redirects=False)

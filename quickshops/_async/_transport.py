@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
 import httpx
@@ -12,6 +13,8 @@ from .._http import (
     clock,
     closed_client_error,
     error_from_response,
+    fork_generation,
+    forked_client_error,
     log_attempt,
     new_idempotency_key,
     parse_success,
@@ -26,16 +29,52 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
-class AsyncTransport:
-    """Sends the requests of one client through an `httpx.AsyncClient`, with retries."""
+class AsyncPool:
+    """The `httpx.AsyncClient` of a client, shared with its `with_options` copies.
 
-    def __init__(self, client: httpx.AsyncClient, config: ClientConfig) -> None:
+    The SDK closes only a pool it made (`make` given), and after ``os.fork()`` it makes
+    a new one in the child, so that parent and child never share a socket. A pool the
+    caller passed in is theirs: it is never closed, and never used in a forked child.
+    """
+
+    def __init__(
+        self,
+        client: httpx.AsyncClient | None = None,
+        make: Callable[[], httpx.AsyncClient] | None = None,
+    ) -> None:
+        self.make = make
+        if make is not None:
+            client = make()
+        assert client is not None, "give the caller's client or a way to make one"
         self.client = client
+        self.generation = fork_generation()
+
+    def get(self, spec: RequestSpec[T]) -> httpx.AsyncClient:
+        """Return the client to send `spec` with, opening a new one after a fork."""
+        if self.generation != fork_generation():
+            if self.make is None:
+                raise forked_client_error(spec)
+            self.client, self.generation = self.make(), fork_generation()
+        if self.client.is_closed:
+            raise closed_client_error(spec)
+        return self.client
+
+    async def aclose(self) -> None:
+        """Close the client if the SDK made it; safe to call twice."""
+        if self.make is not None:
+            await self.client.aclose()
+
+
+class AsyncTransport:
+    """Sends the requests of one client through its pool, with retries."""
+
+    def __init__(self, pool: AsyncPool, config: ClientConfig) -> None:
+        self.pool = pool
         self.config = config
 
     async def request(self, spec: RequestSpec[T]) -> T:
         """Send the call `spec` describes, retrying by the policy, and decode its answer."""
-        request = build_request(self.client, self.config, spec, new_idempotency_key)
+        request = build_request(self.pool.client, self.config, spec, new_idempotency_key)
         try:
             response = await self._send(request, spec, 1)
         except QuickshopsError as failure:
@@ -76,11 +115,10 @@ class AsyncTransport:
         self, request: httpx.Request, spec: RequestSpec[T], attempt: int
     ) -> httpx.Response:
         """Make one attempt: return a 2xx response or raise the error it amounts to."""
-        if self.client.is_closed:
-            raise closed_client_error(spec)
+        client = self.pool.get(spec)
         start = clock()
         try:
-            response = await self.client.send(request, follow_redirects=False)
+            response = await client.send(request, follow_redirects=False)
         except httpx.HTTPError as exc:
             log_attempt(spec, start, attempt, exc=exc)
             raise transport_error(exc, spec, self.config) from exc

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 import attrs
@@ -11,7 +12,7 @@ import httpx
 from .._config import NOT_GIVEN, ClientConfig, NotGiven, mask_key
 from .._constants import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
 from .._exceptions import InvalidRequestError
-from ._transport import SyncTransport
+from ._transport import SyncPool, SyncTransport
 from .resources import (
     SyncCartResource,
     SyncCheckoutResource,
@@ -83,21 +84,26 @@ class Quickshops:
             max_retries=max_retries,
             default_headers=default_headers,
         )
-        self._setup(config, http_client)
-
-    def _setup(self, config: ClientConfig, http_client: httpx.Client | None) -> None:
-        given: object = http_client
         if http_client is None:
-            http_client = httpx.Client(timeout=config.timeout, follow_redirects=False)
-        elif not isinstance(given, httpx.Client):
+            pool = SyncPool(make=partial(_new_client, config.timeout))
+        else:
+            pool = SyncPool(self._checked(http_client))
+        self._setup(config, pool, owns_pool=True)
+
+    def _checked(self, http_client: object) -> httpx.Client:
+        if not isinstance(http_client, httpx.Client):
             expected = httpx.Client.__name__
             raise InvalidRequestError(
                 f"http_client must be an httpx.{expected} for {type(self).__name__}, "
-                f"not {type(given).__name__}."
+                f"not {type(http_client).__name__}."
             )
+        return http_client
+
+    def _setup(self, config: ClientConfig, pool: SyncPool, *, owns_pool: bool) -> None:
         self._config = config
-        self._owns_client = given is None
-        self._transport = transport = SyncTransport(http_client, config)
+        self._pool = pool
+        self._owns_pool = owns_pool  # with_options copies share the pool, never close it
+        self._transport = transport = SyncTransport(pool, config)
         self.health = SyncHealthResource(transport)
         self.store = SyncStoreResource(transport)
         self.products = SyncProductsResource(transport)
@@ -146,16 +152,17 @@ class Quickshops:
         )
         if isinstance(api_key, NotGiven):
             config = attrs.evolve(config, key_source=old.key_source)
-        if isinstance(http_client, NotGiven) or http_client is None:
-            http_client = self._transport.client
         copy = object.__new__(type(self))
-        copy._setup(config, http_client)
+        if isinstance(http_client, NotGiven) or http_client is None:
+            copy._setup(config, self._pool, owns_pool=False)
+        else:
+            copy._setup(config, SyncPool(self._checked(http_client)), owns_pool=True)
         return copy
 
     def close(self) -> None:
         """Close the connection pool, if this client created it; safe to call twice."""
-        if self._owns_client:
-            self._transport.client.close()
+        if self._owns_pool:
+            self._pool.close()
 
     def __enter__(self) -> Self:
         return self
@@ -174,3 +181,8 @@ class Quickshops:
             f"api_key={mask_key(self._config.api_key)!r}, "
             f"max_retries={self._config.max_retries!r})"
         )
+
+
+def _new_client(timeout: httpx.Timeout) -> httpx.Client:
+    """The connection pool the SDK makes when the caller passes none."""
+    return httpx.Client(timeout=timeout, follow_redirects=False)

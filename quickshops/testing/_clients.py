@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import httpx
 
 from quickshops import AsyncQuickshops, Quickshops
+from quickshops._async._transport import AsyncPool
+from quickshops._config import ClientConfig
+from quickshops._constants import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
+from quickshops._sync._transport import SyncPool
 from quickshops.testing._emulator import SECRET_KEY, Emulator
 from quickshops.testing._mock import EmulatorTransport
-
-if TYPE_CHECKING:
-    from collections.abc import Mapping
 
 __all__ = ["async_client", "client"]
 
@@ -34,11 +35,10 @@ def async_client(emulator: Emulator | None = None, **options: Any) -> AsyncQuick
         >>> qs = async_client(emulator)
 
     """
-    qs = AsyncQuickshops(
-        **_options(options),
-        http_client=httpx.AsyncClient(transport=EmulatorTransport(emulator)),
-    )
-    qs._owns_client = True  # the pool was made here for the client alone
+    transport = EmulatorTransport(emulator)
+    qs = AsyncQuickshops.__new__(AsyncQuickshops)
+    pool = AsyncPool(make=lambda: httpx.AsyncClient(transport=transport))
+    qs._setup(_config(options), pool, owns_pool=True)
     return qs
 
 
@@ -56,14 +56,23 @@ def client(emulator: Emulator | None = None, **options: Any) -> Quickshops:
         'Emulator Shop'
 
     """
-    qs = Quickshops(
-        **_options(options), http_client=httpx.Client(transport=EmulatorTransport(emulator))
+    transport = EmulatorTransport(emulator)
+    qs = Quickshops.__new__(Quickshops)
+    qs._setup(
+        _config(options), SyncPool(make=lambda: httpx.Client(transport=transport)), owns_pool=True
     )
-    qs._owns_client = True  # the pool was made here for the client alone
     return qs
 
 
-def _options(options: Mapping[str, Any]) -> dict[str, Any]:
+def _config(options: dict[str, Any]) -> ClientConfig:
     if "http_client" in options:
         raise TypeError("http_client is set by the emulator helpers; pass the emulator instead")
-    return {"api_key": SECRET_KEY, "base_url": _BASE_URL, **options}
+    arguments = {
+        "api_key": SECRET_KEY,
+        "base_url": _BASE_URL,
+        "timeout": DEFAULT_TIMEOUT,
+        "max_retries": DEFAULT_MAX_RETRIES,
+        "default_headers": None,
+        **options,
+    }
+    return ClientConfig.create(**arguments)

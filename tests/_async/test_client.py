@@ -13,6 +13,7 @@ from quickshops import (
     InvalidAPIKeyError,
     InvalidRequestError,
 )
+from quickshops._http import _count_fork
 from tests import payloads
 from tests.conftest import BASE_URL, SECRET_KEY
 
@@ -112,7 +113,7 @@ def test_repr_masks_the_key() -> None:
 async def test_own_client_is_closed() -> None:
     """A client the SDK created is closed by aclose, and closing twice is harmless."""
     qs = AsyncQuickshops(api_key=SECRET_KEY)
-    pool = qs._transport.client
+    pool = qs._pool.client
 
     await qs.aclose()
     await qs.aclose()
@@ -151,13 +152,13 @@ async def test_with_options_shares_the_pool(api: respx.MockRouter) -> None:
         await copy.health.check()
         await copy.aclose()
 
-        assert copy._transport.client is qs._transport.client
-        assert not qs._transport.client.is_closed
+        assert copy._pool.client is qs._pool.client
+        assert not qs._pool.client.is_closed
         assert (0, httpx.Timeout(1.0)) == (copy.max_retries, copy.timeout)
         assert (2, qs.base_url) == (qs.max_retries, copy.base_url)
         assert "a" == route.calls.last.request.headers["x-shop"]
         assert (await qs.health.check()).ok
-    assert copy._transport.client.is_closed
+    assert copy._pool.client.is_closed
 
 
 async def test_with_options_changes_key_and_client(api: respx.MockRouter) -> None:
@@ -168,7 +169,7 @@ async def test_with_options_changes_key_and_client(api: respx.MockRouter) -> Non
         copy = qs.with_options(api_key="qk_other_key_000000", http_client=other)
         await copy.health.check()
 
-        assert other is copy._transport.client
+        assert other is copy._pool.client
         assert "qk_other_key_000000" == route.calls.last.request.headers["x-api-key"]
         assert qs._config.key_source == qs.with_options(max_retries=1)._config.key_source
 
@@ -181,3 +182,33 @@ async def test_closed_client_fails_clearly(qs: AsyncQuickshops, sleeps: list[flo
         await qs.health.check()
 
     assert [] == sleeps
+
+
+async def test_own_pool_is_replaced_in_a_forked_child(api: respx.MockRouter) -> None:
+    """After os.fork(), the SDK's own pool is replaced, for the client and its copies."""
+    api.get("/health").respond(200, json={"ok": True})
+    async with AsyncQuickshops(api_key=SECRET_KEY) as qs:
+        copy = qs.with_options(max_retries=0)
+        parents = qs._pool.client
+
+        _count_fork()  # what os.fork() runs in the child
+        assert (await copy.health.check()).ok
+
+        assert parents is not qs._pool.client
+        assert copy._pool.client is qs._pool.client
+        await parents.aclose()  # in a real child the parent's pool is left alone
+
+
+async def test_callers_pool_is_refused_in_a_forked_child(
+    api: respx.MockRouter, sleeps: list[float]
+) -> None:
+    """After os.fork(), a caller's http_client is not used: the error says what to do."""
+    route = api.get("/health").respond(200, json={"ok": True})
+    async with httpx.AsyncClient() as http_client:
+        qs = AsyncQuickshops(api_key=SECRET_KEY, http_client=http_client)
+
+        _count_fork()
+        with pytest.raises(APIConnectionError, match="forked process") as caught:
+            await qs.health.check()
+
+    assert (0, [], False) == (route.call_count, sleeps, caught.value.retryable)

@@ -14,6 +14,7 @@ from quickshops import (
     InvalidAPIKeyError,
     InvalidRequestError,
 )
+from quickshops._http import _count_fork
 from tests import payloads
 from tests.conftest import BASE_URL, SECRET_KEY
 
@@ -113,7 +114,7 @@ def test_repr_masks_the_key() -> None:
 def test_own_client_is_closed() -> None:
     """A client the SDK created is closed by close, and closing twice is harmless."""
     qs = Quickshops(api_key=SECRET_KEY)
-    pool = qs._transport.client
+    pool = qs._pool.client
 
     qs.close()
     qs.close()
@@ -152,13 +153,13 @@ def test_with_options_shares_the_pool(api: respx.MockRouter) -> None:
         copy.health.check()
         copy.close()
 
-        assert copy._transport.client is qs._transport.client
-        assert not qs._transport.client.is_closed
+        assert copy._pool.client is qs._pool.client
+        assert not qs._pool.client.is_closed
         assert (0, httpx.Timeout(1.0)) == (copy.max_retries, copy.timeout)
         assert (2, qs.base_url) == (qs.max_retries, copy.base_url)
         assert "a" == route.calls.last.request.headers["x-shop"]
         assert (qs.health.check()).ok
-    assert copy._transport.client.is_closed
+    assert copy._pool.client.is_closed
 
 
 def test_with_options_changes_key_and_client(api: respx.MockRouter) -> None:
@@ -169,7 +170,7 @@ def test_with_options_changes_key_and_client(api: respx.MockRouter) -> None:
         copy = qs.with_options(api_key="qk_other_key_000000", http_client=other)
         copy.health.check()
 
-        assert other is copy._transport.client
+        assert other is copy._pool.client
         assert "qk_other_key_000000" == route.calls.last.request.headers["x-api-key"]
         assert qs._config.key_source == qs.with_options(max_retries=1)._config.key_source
 
@@ -182,3 +183,33 @@ def test_closed_client_fails_clearly(qs: Quickshops, sleeps: list[float]) -> Non
         qs.health.check()
 
     assert [] == sleeps
+
+
+def test_own_pool_is_replaced_in_a_forked_child(api: respx.MockRouter) -> None:
+    """After os.fork(), the SDK's own pool is replaced, for the client and its copies."""
+    api.get("/health").respond(200, json={"ok": True})
+    with Quickshops(api_key=SECRET_KEY) as qs:
+        copy = qs.with_options(max_retries=0)
+        parents = qs._pool.client
+
+        _count_fork()  # what os.fork() runs in the child
+        assert (copy.health.check()).ok
+
+        assert parents is not qs._pool.client
+        assert copy._pool.client is qs._pool.client
+        parents.close()  # in a real child the parent's pool is left alone
+
+
+def test_callers_pool_is_refused_in_a_forked_child(
+    api: respx.MockRouter, sleeps: list[float]
+) -> None:
+    """After os.fork(), a caller's http_client is not used: the error says what to do."""
+    route = api.get("/health").respond(200, json={"ok": True})
+    with httpx.Client() as http_client:
+        qs = Quickshops(api_key=SECRET_KEY, http_client=http_client)
+
+        _count_fork()
+        with pytest.raises(APIConnectionError, match="forked process") as caught:
+            qs.health.check()
+
+    assert (0, [], False) == (route.call_count, sleeps, caught.value.retryable)
