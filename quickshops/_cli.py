@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable
 from typing import Any, TextIO
@@ -230,7 +231,18 @@ def _serve(host: str, port: int, out: TextIO) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit status (0 on success)."""
-    args = _parser().parse_args(argv)
+    try:
+        status = _run(_parser().parse_args(argv))
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader went away (`quickshops products list | head`): stop quietly, and
+        # point stdout at devnull so that the flush at exit does not fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    return status
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         if args.command == "demo":
             _demo(sys.stdout)

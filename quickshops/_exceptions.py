@@ -113,7 +113,12 @@ class InvalidRequestError(QuickshopsError, ValueError):
 
 
 class APIConnectionError(QuickshopsError):
-    """No usable response arrived: DNS failure, refused or reset connection, TLS error."""
+    """No usable response arrived: DNS failure, refused or reset connection, TLS error.
+
+    Attributes:
+        retryable: False when trying again cannot help: the client was closed, or its
+            caller-owned pool belongs to the parent of a forked process.
+    """
 
     default_code = "CONNECTION_ERROR"
     retryable = True  # False when retrying cannot help, e.g. the client was closed

@@ -224,3 +224,36 @@ def test_emulator_process_serves_until_interrupted() -> None:
 
     assert health["data"]["ok"] is True
     assert (0, True) == (status, "Stopped." in rest)
+
+
+def test_closed_pipe_stops_quietly(
+    capfd: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A reader that goes away (`| head`) ends the command quietly, with status 1."""
+    redirected: list[int] = []
+
+    def closed_pipe(out: object) -> None:
+        raise BrokenPipeError
+
+    monkeypatch.setattr("quickshops._cli._demo", closed_pipe)
+    monkeypatch.setattr(os, "dup2", lambda source, target: redirected.append(target))
+
+    assert 1 == main(["demo"])
+    assert [sys.stdout.fileno()] == redirected
+
+
+def test_closed_pipe_in_a_real_process() -> None:
+    """`quickshops demo | head -c 0` prints no traceback."""
+    with subprocess.Popen(
+        [sys.executable, "-m", "quickshops", "demo"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=clean_env(),
+    ) as process:
+        assert process.stdout is not None
+        assert process.stderr is not None
+        process.stdout.close()
+        status = process.wait(timeout=60)
+        errors = process.stderr.read().decode()
+
+    assert (1, "") == (status, errors)

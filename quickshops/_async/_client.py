@@ -138,6 +138,15 @@ class AsyncQuickshops:
         """Return a copy with some options changed, sharing this client's connection pool.
 
         Closing the copy leaves the shared pool open; closing this client closes it.
+
+        Args:
+            api_key: As for the constructor; left out, the same key.
+            base_url: As for the constructor; left out, the same URL.
+            timeout: As for the constructor; left out, the same timeout.
+            max_retries: As for the constructor; left out, the same number.
+            default_headers: As for the constructor; left out, the same headers.
+            http_client: Your own `httpx.AsyncClient` for the copy; left out, the
+                shared pool.
         """
         old = self._config
         config = ClientConfig.create(

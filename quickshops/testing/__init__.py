@@ -1,42 +1,42 @@
 """An in-memory emulator of the Quickshops Headless API, for tests and demos.
 
-The :class:`Emulator` holds the state (a seeded store and catalogue, carts, checkout
+The `Emulator` holds the state (a seeded store and catalogue, carts, checkout
 sessions, a member with a subscription) and answers every documented route under
 ``/v1``, with the documented errors, per-key rate limits, ``Idempotency-Key`` replay
 and fault injection. Two adapters deliver its replies:
 
-- :class:`EmulatorTransport`, an ``httpx.MockTransport`` for ``httpx.Client`` and
+- `EmulatorTransport`, an ``httpx.MockTransport`` for ``httpx.Client`` and
   ``httpx.AsyncClient`` (no network);
-- :class:`EmulatorServer`, real HTTP on loopback.
+- `EmulatorServer`, real HTTP on loopback.
 
-For a ready client in one line, :func:`client` and :func:`async_client`; for pytest
+For a ready client in one line, `client` and `async_client`; for pytest
 fixtures, ``pytest_plugins = ["quickshops.testing.pytest_plugin"]``.
 
 Example:
     >>> import httpx
     >>> from quickshops.testing import SECRET_KEY, Emulator, EmulatorTransport
     >>> emulator = Emulator()
-    >>> client = httpx.Client(
+    >>> http = httpx.Client(
     ...     transport=EmulatorTransport(emulator),
     ...     base_url="https://api.quickshops.app/v1",
     ...     headers={"x-api-key": SECRET_KEY},
     ... )
     >>> emulator.faults.fail_next("POST /cart", status=503, retry_after=1)
-    >>> client.post("/cart").status_code
+    >>> http.post("/cart").status_code
     503
-    >>> client.post("/cart").status_code
+    >>> http.post("/cart").status_code
     201
     >>> emulator.effects["POST /cart"]
     1
 
-Faults and rate limits name a route ``"*"`` or as in :data:`ROUTE_NAMES`, e.g.
+Faults and rate limits name a route ``"*"`` or as in `ROUTE_NAMES`, e.g.
 ``"POST /cart/{cartId}/lines"``.
 
-Seeded data: the keys :data:`SECRET_KEY` (every route) and :data:`PUBLIC_KEY` (store
-and products only); the store :data:`STORE_ID`; the products
-:data:`DIGITAL_PRODUCT_ID` (1999), :data:`PHYSICAL_PRODUCT_ID` (1250),
-:data:`SUBSCRIPTION_PRODUCT_ID` (900 a month) and the inactive
-:data:`INACTIVE_PRODUCT_ID` (500); the member session :data:`MEMBER_SESSION_ID`.
+Seeded data: the keys `SECRET_KEY` (every route) and `PUBLIC_KEY` (store
+and products only); the store `STORE_ID`; the products
+`DIGITAL_PRODUCT_ID` (1999), `PHYSICAL_PRODUCT_ID` (1250),
+`SUBSCRIPTION_PRODUCT_ID` (900 a month) and the inactive
+`INACTIVE_PRODUCT_ID` (500); the member session `MEMBER_SESSION_ID`.
 
 """
 

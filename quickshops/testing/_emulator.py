@@ -265,13 +265,13 @@ def _seed_products() -> dict[str, dict[str, Any]]:
 class Emulator:
     """An in-memory Quickshops Headless API.
 
-    Every route of the API lives under :data:`BASE_PATH`. :meth:`handle` turns one
-    request into a :class:`Reply`; the adapters (``EmulatorTransport``,
+    Every route of the API lives under `BASE_PATH`. `handle` turns one
+    request into a `Reply`; the adapters (``EmulatorTransport``,
     ``EmulatorServer``) deliver it. State is guarded by one lock, so adapters may call
-    :meth:`handle` from many threads.
+    `handle` from many threads.
 
-    The secret key :data:`SECRET_KEY` may call every route, the public key
-    :data:`PUBLIC_KEY` only the store and products. A checkout session on a store
+    The secret key `SECRET_KEY` may call every route, the public key
+    `PUBLIC_KEY` only the store and products. A checkout session on a store
     without payments fails with 400 ``PAYMENTS_NOT_CONFIGURED``. ``POST /cart``
     answers 201, every other success 200.
 

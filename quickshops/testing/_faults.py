@@ -158,7 +158,7 @@ class Faults:
         Args:
             route: ``"*"`` or ``"METHOD /template"``.
             seconds: The added latency, 0 or more.
-            times: How many responses are delayed; every one until :meth:`clear` if None.
+            times: How many responses are delayed; every one until `clear` if None.
 
         Raises:
             ValueError: On an unknown route, negative seconds or ``times`` below 1.

@@ -17,7 +17,7 @@ __all__ = ["EmulatorTransport"]
 
 
 class EmulatorTransport(httpx.MockTransport):
-    """An ``httpx.MockTransport`` bound to an :class:`Emulator`.
+    """An ``httpx.MockTransport`` bound to an `Emulator`.
 
     Works with both ``httpx.Client`` and ``httpx.AsyncClient``; any host is accepted,
     only the path matters. A delay sleeps (``anyio.sleep`` on the async path); when it

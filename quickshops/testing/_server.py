@@ -20,11 +20,11 @@ _POLL_SECONDS = 0.02  # how long stop() may wait for the serving loop to notice
 
 
 class EmulatorServer:
-    """An HTTP server on loopback answering from an :class:`Emulator`.
+    """An HTTP server on loopback answering from an `Emulator`.
 
-    The socket is bound on creation, so :attr:`url` is known at once. Use it as a
-    context manager (serving from a background thread), or call :meth:`serve_forever`
-    to serve from the calling thread until :meth:`stop` or ``KeyboardInterrupt``.
+    The socket is bound on creation, so `url` is known at once. Use it as a
+    context manager (serving from a background thread), or call `serve_forever`
+    to serve from the calling thread until `stop` or ``KeyboardInterrupt``.
     A delay holds the response back; a dropped response closes the connection
     without writing anything. In both cases the emulator has already applied the
     request.
@@ -84,7 +84,7 @@ class EmulatorServer:
         return self
 
     def serve_forever(self) -> None:
-        """Serve from the calling thread until :meth:`stop` is called; then clean up.
+        """Serve from the calling thread until `stop` is called; then clean up.
 
         Raises:
             RuntimeError: When the server is already serving or stopped.

@@ -43,7 +43,17 @@ class AsyncCartResource(AsyncResource):
         *,
         idempotency_key: str | None = None,
     ) -> Cart:
-        """Add `quantity` of a product to what the cart holds (``POST /cart/{cartId}/lines``)."""
+        """Add `quantity` of a product to what the cart holds (``POST /cart/{cartId}/lines``).
+
+        Args:
+            cart_id: The cart.
+            product_id: The product to add.
+            quantity: How many to add to the quantity already in the cart (1 or more).
+            idempotency_key: Your own Idempotency-Key; by default a fresh one per call.
+
+        Raises:
+            InvalidRequestError: An empty id or a quantity below 1, before any request.
+        """
         return await self._transport.request(
             _routes.cart_add_line(cart_id, product_id, quantity, idempotency_key)
         )
@@ -56,7 +66,17 @@ class AsyncCartResource(AsyncResource):
         *,
         idempotency_key: str | None = None,
     ) -> Cart:
-        """Set a line's quantity; 0 removes it (``PATCH /cart/{cartId}/lines/{productId}``)."""
+        """Set a line's quantity; 0 removes it (``PATCH /cart/{cartId}/lines/{productId}``).
+
+        Args:
+            cart_id: The cart.
+            product_id: The product whose line to change.
+            quantity: The new quantity (0 or more).
+            idempotency_key: Your own Idempotency-Key; by default a fresh one per call.
+
+        Raises:
+            InvalidRequestError: An empty id or a negative quantity, before any request.
+        """
         return await self._transport.request(
             _routes.cart_update_line(cart_id, product_id, quantity, idempotency_key)
         )
@@ -64,11 +84,22 @@ class AsyncCartResource(AsyncResource):
     async def remove_line(
         self, cart_id: str, product_id: str, *, idempotency_key: str | None = None
     ) -> Cart:
-        """Remove a product from the cart (``DELETE /cart/{cartId}/lines/{productId}``)."""
+        """Remove a product from the cart (``DELETE /cart/{cartId}/lines/{productId}``).
+
+        Args:
+            cart_id: The cart.
+            product_id: The product whose line to remove.
+            idempotency_key: Your own Idempotency-Key; by default a fresh one per call.
+        """
         return await self._transport.request(
             _routes.cart_remove_line(cart_id, product_id, idempotency_key)
         )
 
     async def clear(self, cart_id: str, *, idempotency_key: str | None = None) -> Cart:
-        """Remove every line from the cart (``DELETE /cart/{cartId}``)."""
+        """Remove every line from the cart (``DELETE /cart/{cartId}``).
+
+        Args:
+            cart_id: The cart.
+            idempotency_key: Your own Idempotency-Key; by default a fresh one per call.
+        """
         return await self._transport.request(_routes.cart_clear(cart_id, idempotency_key))

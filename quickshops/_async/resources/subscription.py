@@ -20,6 +20,10 @@ class AsyncSubscriptionResource(AsyncResource):
         """Create a billing-portal session for a member (``POST /subscription/portal``).
 
         Redirect the browser to the returned `url`.
+
+        Args:
+            member_session_id: The member's session id, from your sign-in.
+            idempotency_key: Your own Idempotency-Key; by default a fresh one per call.
         """
         return await self._transport.request(
             _routes.subscription_create_portal_session(member_session_id, idempotency_key)
