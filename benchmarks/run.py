@@ -60,7 +60,9 @@ HEADERS = {
     "accept": "application/json",
     "user-agent": f"quickshops-python/{quickshops.__version__}",
 }
-LIMITS = httpx.Limits(max_connections=64, max_keepalive_connections=64)
+# Explicit, modest limits: on loopback, pools of many keep-alive connections stall at
+# random and measure the stalls rather than the clients.
+LIMITS = httpx.Limits(max_connections=10, max_keepalive_connections=10)
 
 
 def _answer(payload: Any) -> Callable[[httpx.Request], httpx.Response]:
