@@ -6,7 +6,15 @@ import os
 
 import nox
 
-nox.options.sessions = ["tests", "lint", "typecheck", "sync_check", "docs", "examples"]
+nox.options.sessions = [
+    "tests",
+    "lint",
+    "typecheck",
+    "sync_check",
+    "docs",
+    "examples",
+    "reliability",
+]
 nox.options.reuse_existing_virtualenvs = True
 # Test on every interpreter found; one that is missing is skipped, not failed, except in
 # CI, which must test them all (so that a run can never pass having tested nothing).

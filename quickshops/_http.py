@@ -147,11 +147,18 @@ def _load_json(response: httpx.Response) -> Any:
         raise ValueError("JSON nested too deeply") from exc
 
 
-def _masked(error: E, config: ClientConfig) -> E:
+def _mask(text: str, config: ClientConfig) -> str:
     """Replace the key, should a response have echoed it, with its masked form."""
-    if config.api_key in error.message:
-        error.message = error.message.replace(config.api_key, mask_key(config.api_key))
-        error.args = (error.message,)
+    return text.replace(config.api_key, mask_key(config.api_key))
+
+
+def _masked(error: E, config: ClientConfig) -> E:
+    """Mask the key wherever a response may have put it in `error`: all that it shows."""
+    error.message = _mask(error.message, config)
+    error.args = (error.message,)
+    error.code = _mask(error.code, config)
+    if error.request_id is not None:
+        error.request_id = _mask(error.request_id, config)
     return error
 
 
@@ -164,7 +171,7 @@ def parse_success(response: httpx.Response, spec: RequestSpec[T], config: Client
         raise _masked(
             APIResponseValidationError(
                 f"Unexpected response from {spec.route}: the body is not JSON "
-                f"({_describe_text(response)}).",
+                f"({_describe_text(response, config)}).",
                 status=response.status_code,
                 request_id=request_id,
             ),
@@ -179,12 +186,13 @@ def parse_success(response: httpx.Response, spec: RequestSpec[T], config: Client
         raise _masked(exc, config) from None
 
 
-def _describe_text(response: httpx.Response) -> str:
+def _describe_text(response: httpx.Response, config: ClientConfig) -> str:
     """Summarise a non-JSON body: empty, or its first characters without markup."""
     content = _content(response)
     if not content:
         return "the body is empty"
     text = " ".join(_TAGS.sub(" ", content.decode("utf-8", "replace")).split())
+    text = _mask(text, config)  # before cutting, which could cut the key in two
     if len(text) > _SNIPPET:
         text = text[: _SNIPPET - 3] + "..."
     return f"body starts {text!r}" if text else "the body holds only markup"
@@ -236,7 +244,7 @@ def error_from_response(
     request_id = request_id or response.headers.get("x-request-id")
     if message is None:
         reason = response.reason_phrase or "error"
-        message = f"HTTP {status} {reason}, {_describe_text(response)}"
+        message = f"HTTP {status} {reason}, {_describe_text(response, config)}"
     if 300 <= status < 400:
         location = response.headers.get("location", "nowhere")
         message = (
@@ -273,24 +281,23 @@ def transport_error(
 ) -> QuickshopsError:
     """Map an exception httpx raised while sending to the SDK's error."""
     name = type(exc).__name__
+    error: QuickshopsError
     if isinstance(exc, httpx.HTTPStatusError):  # raised by a caller's event hook
         return error_from_response(exc.response, spec, config)
-    if isinstance(exc, httpx.DecodingError):
-        return _masked(
-            APIResponseValidationError(
-                f"Unexpected response from {spec.route}: its body could not be decoded "
-                f"({name}: {exc})."
-            ),
-            config,
+    if isinstance(exc, httpx.DecodingError):  # a 2xx whose body cannot be decoded
+        error = APIResponseValidationError(
+            f"Unexpected response from {spec.route}: its body could not be decoded ({name}: {exc})."
         )
-    if isinstance(exc, httpx.TimeoutException):
-        return APITimeoutError(
+    elif isinstance(exc, httpx.TimeoutException):
+        error = APITimeoutError(
             f"{spec.route} timed out ({name}); the timeout of each attempt is {config.timeout!r}."
         )
-    return APIConnectionError(
-        f"{spec.route} got no usable response ({name}: {exc}); "
-        f"check the network and base_url {config.base_url!r}."
-    )
+    else:
+        error = APIConnectionError(
+            f"{spec.route} got no usable response ({name}: {exc}); "
+            f"check the network and base_url {config.base_url!r}."
+        )
+    return _masked(error, config)
 
 
 _forks = 0
@@ -338,6 +345,7 @@ def closed_client_error(spec: RequestSpec[Any]) -> APIConnectionError:
 
 def log_attempt(
     spec: RequestSpec[Any],
+    config: ClientConfig,
     start: float,
     attempt: int,
     response: httpx.Response | None = None,
@@ -345,12 +353,13 @@ def log_attempt(
 ) -> None:
     """Log one DEBUG line for an attempt: method, path, outcome, elapsed ms, request id."""
     if logger.isEnabledFor(logging.DEBUG):
+        request_id = response.headers.get("x-request-id") if response is not None else None
         logger.debug(
             "%s %s -> %s in %.1f ms (request id %s, attempt %d)",
             spec.method,
             spec.path,
             response.status_code if response is not None else type(exc).__name__,
             (clock() - start) * 1000,
-            response.headers.get("x-request-id") if response is not None else None,
+            None if request_id is None else _mask(request_id, config),
             attempt,
         )

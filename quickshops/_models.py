@@ -55,8 +55,8 @@ def _request_id() -> Any:
 
 def _fail(ctx: Context, where: str, expected: str, value: Any) -> APIResponseValidationError:
     shown = repr(value)
-    if len(shown) > 60:
-        shown = shown[:57] + "..."
+    if len(shown) > 60:  # not cut short: a cut could leave part of an echoed key
+        shown = f"of length {len(value)}"
     return APIResponseValidationError(
         f"Unexpected response from {ctx[0]}: {where} should be {expected}, "
         f"got {type(value).__name__} {shown}.",

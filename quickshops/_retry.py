@@ -67,7 +67,7 @@ def parse_retry_after(headers: httpx.Headers, now: float | None = None) -> float
     except ValueError:
         try:
             date = email.utils.parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
+        except (TypeError, ValueError, IndexError, OverflowError):
             return None
         if date.tzinfo is None:
             return None

@@ -31,6 +31,7 @@ TOKEN_REPLACEMENTS = {
     "AsyncQuickshops": "Quickshops",
     "AsyncRetrying": "Retrying",
     "aclose": "close",
+    "aread": "read",
     "anyio": "time",
     "async_client": "client",
 }

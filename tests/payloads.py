@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
+
+import httpx
 
 STORE: dict[str, Any] = {
     "_id": "store_1",
@@ -58,3 +61,18 @@ SESSION_DETAILS: dict[str, Any] = {
 PORTAL_SESSION: dict[str, Any] = {"url": "https://billing.stripe.com/p/session/test_1"}
 
 HEALTH: dict[str, Any] = {"ok": True, "service": "headless", "version": "1.4.0"}
+
+
+class NotGzip(httpx.AsyncByteStream, httpx.SyncByteStream):
+    """A body that claims gzip and is not, for either kind of client."""
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield b"not gzip"
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        yield b"not gzip"
+
+
+def not_gzip(status: int) -> httpx.Response:
+    """A response whose body cannot be decoded."""
+    return httpx.Response(status, headers={"content-encoding": "gzip"}, stream=NotGzip())

@@ -118,11 +118,19 @@ class AsyncTransport:
         client = self.pool.get(spec)
         start = clock()
         try:
-            response = await client.send(request, follow_redirects=False)
+            response = await client.send(request, follow_redirects=False, stream=True)
+            try:
+                await response.aread()
+            except httpx.DecodingError:
+                if response.is_success:
+                    raise
+                # An error status with an undecodable body is still that error status.
+            finally:
+                await response.aclose()
         except httpx.HTTPError as exc:
-            log_attempt(spec, start, attempt, exc=exc)
+            log_attempt(spec, self.config, start, attempt, exc=exc)
             raise transport_error(exc, spec, self.config) from exc
-        log_attempt(spec, start, attempt, response=response)
-        if not response.is_success:  # the body was read, and the response closed
+        log_attempt(spec, self.config, start, attempt, response=response)
+        if not response.is_success:
             raise error_from_response(response, spec, self.config)
         return response

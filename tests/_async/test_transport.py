@@ -484,3 +484,33 @@ async def test_no_log_lines_when_debug_is_off(
     await qs.health.check()
 
     assert [] == [r for r in caplog.records if r.name == "quickshops"]
+
+
+# httpx leaves its response stream's async generator open when decoding fails, and
+# trio reports it when collected (encode/httpx#3686); nothing of the SDK's is left open.
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+async def test_undecodable_error_body_keeps_its_status(
+    api: respx.MockRouter, qs: AsyncQuickshops, sleeps: list[float]
+) -> None:
+    """A 503 whose body cannot be decoded is still a 503: retried, then raised as such."""
+    route = api.get("/health").mock(side_effect=lambda request: payloads.not_gzip(503))
+
+    with pytest.raises(InternalServerError) as caught:
+        await qs.health.check()
+
+    assert (503, 3, 2) == (caught.value.status, route.call_count, len(sleeps))
+
+
+# httpx leaves its response stream's async generator open when decoding fails, and
+# trio reports it when collected (encode/httpx#3686); nothing of the SDK's is left open.
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+async def test_undecodable_success_body_is_a_validation_error(
+    api: respx.MockRouter, qs: AsyncQuickshops, sleeps: list[float]
+) -> None:
+    """A 200 whose body cannot be decoded is a validation error, not retried."""
+    route = api.get("/health").mock(side_effect=lambda request: payloads.not_gzip(200))
+
+    with pytest.raises(APIResponseValidationError, match="could not be decoded"):
+        await qs.health.check()
+
+    assert (1, []) == (route.call_count, sleeps)
