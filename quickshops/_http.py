@@ -333,6 +333,19 @@ def forked_client_error(spec: RequestSpec[Any]) -> APIConnectionError:
     return error
 
 
+def unusable_pool_error(
+    exc: RuntimeError, spec: RequestSpec[Any], config: ClientConfig
+) -> APIConnectionError:
+    """The error for a pool httpx refuses to use; it is never retried."""
+    error = APIConnectionError(
+        f"{spec.route} was not sent: the connection pool cannot be used ({exc}). An async "
+        "client's connections belong to the event loop that opened them: create one "
+        "client per event loop (inside asyncio.run or trio.run)."
+    )
+    error.retryable = False
+    return _masked(error, config)
+
+
 def closed_client_error(spec: RequestSpec[Any]) -> APIConnectionError:
     """The error for a call on a client that was closed; it is never retried."""
     error = APIConnectionError(

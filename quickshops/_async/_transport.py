@@ -19,6 +19,7 @@ from .._http import (
     new_idempotency_key,
     parse_success,
     transport_error,
+    unusable_pool_error,
 )
 from .._retry import is_retryable, log_retry, retry_delay
 
@@ -130,6 +131,9 @@ class AsyncTransport:
         except httpx.HTTPError as exc:
             log_attempt(spec, self.config, start, attempt, exc=exc)
             raise transport_error(exc, spec, self.config) from exc
+        except RuntimeError as exc:  # e.g. connections of an event loop now closed
+            log_attempt(spec, self.config, start, attempt, exc=exc)
+            raise unusable_pool_error(exc, spec, self.config) from exc
         log_attempt(spec, self.config, start, attempt, response=response)
         if not response.is_success:
             raise error_from_response(response, spec, self.config)

@@ -515,3 +515,16 @@ def test_undecodable_success_body_is_a_validation_error(
         qs.health.check()
 
     assert (1, []) == (route.call_count, sleeps)
+
+
+def test_pool_refused_by_httpx_is_not_retried(
+    api: respx.MockRouter, qs: Quickshops, sleeps: list[float]
+) -> None:
+    """A RuntimeError from httpx (connections of a closed event loop) is the SDK's error."""
+    route = api.get("/health").mock(side_effect=RuntimeError("Event loop is closed"))
+
+    with pytest.raises(APIConnectionError, match="create one client per event loop") as caught:
+        qs.health.check()
+
+    assert (1, [], False) == (route.call_count, sleeps, caught.value.retryable)
+    assert isinstance(caught.value.__cause__, RuntimeError)
