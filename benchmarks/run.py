@@ -2,6 +2,7 @@
 
     python benchmarks/run.py            # full run (a few minutes)
     python benchmarks/run.py --quick    # short run (under a minute)
+    python benchmarks/run.py --profile  # where a call's time goes (cProfile)
 
 Each measurement interleaves the SDK and its baseline, repeats them, discards the
 warm-up and reports medians. The last line sums up the ratios against their targets.
@@ -11,11 +12,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import cProfile
 import functools
 import gc
 import json
 import os
 import platform
+import pstats
 import socket
 import statistics
 import subprocess
@@ -340,11 +343,29 @@ def bench_memory(calls: int) -> float:
     return float(after - before)
 
 
+def profile(calls: int = 5000) -> None:
+    """Print where the time of `calls` sync add_line calls goes, by own time (cProfile)."""
+    qs = quickshops.Quickshops(api_key=KEY, http_client=httpx.Client(transport=TRANSPORT))
+    for _ in range(500):
+        qs.cart.add_line("cart_1", "prod_1")
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(calls):
+        qs.cart.add_line("cart_1", "prod_1")
+    profiler.disable()
+    pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
+
+
 def main() -> int:
     """Run every benchmark, print a table and a summary line; exit 1 if a target is missed."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer repetitions (< 60 s)")
-    quick = parser.parse_args().quick
+    parser.add_argument("--profile", action="store_true", help="profile calls instead")
+    options = parser.parse_args()
+    if options.profile:
+        profile()
+        return 0
+    quick = options.quick
     calls, repeats = (300, 5) if quick else (2000, 11)
     started = time.perf_counter()
     print(
