@@ -114,7 +114,15 @@ def _model_list(cls: type[Any]) -> Convert:
 
 @attrs.frozen
 class Health:
-    """The answer of ``GET /health``."""
+    """The answer of ``GET /health``.
+
+    Attributes:
+        ok: True when the API is up.
+        service: The name of the service, if given.
+        version: The API's version, if given.
+        extra: Wire fields this version of the SDK does not know, as sent.
+        request_id: The request id of the response (not part of equality).
+    """
 
     ok: bool = _wire("ok", kind=_bool)
     service: str | None = _wire("service", kind=_str, optional=True)
@@ -125,7 +133,26 @@ class Health:
 
 @attrs.frozen
 class Store:
-    """The store a key belongs to (``GET /products/store``)."""
+    """The store a key belongs to (``GET /products/store``).
+
+    Attributes:
+        id: The store's id (wire ``_id``).
+        slug: The store's slug.
+        name: The store's name.
+        is_published: Whether the store is published.
+        payments_configured: Whether Stripe is set up; checkout fails when it is not.
+        description: The store's description.
+        logo_url: The URL of the store's logo.
+        currency: The store's currency, lowercase ISO (``usd``).
+        contact_email: The store's contact email.
+        contact_phone: The store's contact phone.
+        seo_title: The title for search engines.
+        seo_description: The description for search engines.
+        theme: The theme's settings, an object of nullable strings.
+        template_key: The storefront template.
+        extra: Wire fields this version of the SDK does not know, as sent.
+        request_id: The request id of the response (not part of equality).
+    """
 
     id: str = _wire("_id", "id", kind=_str)
     slug: str = _wire("slug", kind=_str)
@@ -147,7 +174,24 @@ class Store:
 
 @attrs.frozen
 class Product:
-    """A product of the catalogue; prices are integers in minor units (cents)."""
+    """A product of the catalogue; prices are integers in minor units (cents).
+
+    Attributes:
+        id: The product's id (wire ``_id``).
+        store_id: The store it belongs to.
+        name: The product's name.
+        price_in_cents: The price in minor units: 1999 is 19.99.
+        currency: Lowercase ISO currency (``usd``).
+        type: ``digital``, ``physical`` or ``subscription`` (an open set).
+        is_active: Whether the product is for sale.
+        description: The product's description.
+        billing_interval: ``month`` or ``year`` for a subscription, else None.
+        image_url: The URL of the product's image.
+        category: The product's category.
+        details: Bullet points about the product.
+        extra: Wire fields this version of the SDK does not know, as sent.
+        request_id: The request id of the response (not part of equality).
+    """
 
     id: str = _wire("_id", "id", kind=_str)
     store_id: str = _wire("storeId", kind=_str)
@@ -167,7 +211,15 @@ class Product:
 
 @attrs.frozen
 class CartLine:
-    """One line of a cart: a product and its quantity (the product may be embedded)."""
+    """One line of a cart: a product and its quantity (the product may be embedded).
+
+    Attributes:
+        product_id: The product's id.
+        quantity: How many.
+        product: The product itself, when the API embeds it.
+        extra: Wire fields this version of the SDK does not know, as sent.
+        request_id: The request id of the response (not part of equality).
+    """
 
     product_id: str = _wire("productId", kind=_str)
     quantity: int = _wire("quantity", kind=_int)
@@ -178,7 +230,15 @@ class CartLine:
 
 @attrs.frozen
 class CartTotals:
-    """The totals of a cart, in integer minor units."""
+    """The totals of a cart, in integer minor units.
+
+    Attributes:
+        subtotal: The sum of the lines.
+        total: What the customer pays.
+        currency: Lowercase ISO currency (``usd``).
+        extra: Wire fields this version of the SDK does not know, as sent.
+        request_id: The request id of the response (not part of equality).
+    """
 
     subtotal: int = _wire("subtotal", kind=_int)
     total: int = _wire("total", kind=_int)
@@ -189,7 +249,16 @@ class CartTotals:
 
 @attrs.frozen
 class Cart:
-    """A cart: its lines and totals."""
+    """A cart: its lines and totals.
+
+    Attributes:
+        id: The cart's id (wire ``id`` or ``_id``); keep it, e.g. in a cookie.
+        store_id: The store it belongs to.
+        lines: The cart's lines.
+        totals: The cart's totals.
+        extra: Wire fields this version of the SDK does not know, as sent.
+        request_id: The request id of the response (not part of equality).
+    """
 
     id: str = _wire("id", "_id", kind=_str)
     store_id: str = _wire("storeId", kind=_str)
@@ -201,7 +270,12 @@ class Cart:
 
 @attrs.frozen
 class CartLineInput:
-    """A line to seed a new cart with (`cart.create(lines=[...])`)."""
+    """A line to seed a new cart with (`cart.create(lines=[...])`).
+
+    Attributes:
+        product_id: The product's id.
+        quantity: How many (1 or more).
+    """
 
     product_id: str
     quantity: int = 1
@@ -209,7 +283,14 @@ class CartLineInput:
 
 @attrs.frozen
 class CheckoutSession:
-    """A Stripe-hosted checkout session: redirect the browser to `url`, once."""
+    """A Stripe-hosted checkout session: redirect the browser to `url`, once.
+
+    Attributes:
+        url: The Stripe-hosted page; single-use, and it expires soon.
+        session_id: The session's id, for `checkout.get_session`.
+        extra: Wire fields this version of the SDK does not know, as sent.
+        request_id: The request id of the response (not part of equality).
+    """
 
     url: str = _wire("url", kind=_str)
     session_id: str | None = _wire("sessionId", kind=_str, optional=True)
@@ -219,7 +300,16 @@ class CheckoutSession:
 
 @attrs.frozen
 class CheckoutLineItem:
-    """One line of a checkout session, as Stripe reports it."""
+    """One line of a checkout session, as Stripe reports it.
+
+    Attributes:
+        product_id: The product's id.
+        name: The product's name.
+        quantity: How many.
+        amount_total: The line's total in minor units.
+        extra: Wire fields this version of the SDK does not know, as sent.
+        request_id: The request id of the response (not part of equality).
+    """
 
     product_id: str | None = _wire("productId", kind=_str, optional=True)
     name: str | None = _wire("name", kind=_str, optional=True)
@@ -231,7 +321,20 @@ class CheckoutLineItem:
 
 @attrs.frozen
 class CheckoutSessionDetails:
-    """The state of a checkout session (``GET /checkout/sessions/{id}``)."""
+    """The state of a checkout session (``GET /checkout/sessions/{id}``).
+
+    Attributes:
+        id: The session's id.
+        payment_status: Stripe's payment status (``paid``, ``unpaid``...).
+        line_items: What was bought.
+        status: Stripe's session status (``open``, ``complete``, ``expired``).
+        mode: ``payment`` or ``subscription``.
+        amount_total: The total in minor units.
+        currency: Lowercase ISO currency.
+        customer_email: The customer's email, once known.
+        extra: Wire fields this version of the SDK does not know, as sent.
+        request_id: The request id of the response (not part of equality).
+    """
 
     id: str = _wire("id", "_id", kind=_str)
     payment_status: str = _wire("paymentStatus", kind=_str)
@@ -249,7 +352,13 @@ class CheckoutSessionDetails:
 
 @attrs.frozen
 class PortalSession:
-    """A Stripe billing-portal session: redirect the browser to `url`."""
+    """A Stripe billing-portal session: redirect the browser to `url`.
+
+    Attributes:
+        url: The Stripe billing portal for the member.
+        extra: Wire fields this version of the SDK does not know, as sent.
+        request_id: The request id of the response (not part of equality).
+    """
 
     url: str = _wire("url", kind=_str)
     extra: Mapping[str, Any] = _extra()
