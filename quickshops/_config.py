@@ -23,8 +23,13 @@ from ._version import __version__
 USER_AGENT = f"quickshops-python/{__version__}"
 
 # Header values may not contain control characters: a newline would split the header.
-_UNSAFE_HEADER = re.compile(r"[\x00-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _HEADER_NAME = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
+
+
+def is_header_safe(value: str) -> bool:
+    """Tell whether `value` can be sent as a header value: ASCII, no control characters."""
+    return value.isascii() and not _CONTROL.search(value)
 
 
 def mask_key(key: str) -> str:
@@ -52,7 +57,7 @@ def resolve_api_key(api_key: str | None) -> tuple[str, str]:
             f"The API key from {source} does not start with {API_KEY_PREFIX!r}; "
             "copy the key from the Quickshops dashboard (Settings, API keys)."
         )
-    if _UNSAFE_HEADER.search(api_key) or " " in api_key or not api_key.isascii():
+    if " " in api_key or not is_header_safe(api_key):
         raise InvalidAPIKeyError(
             f"The API key from {source} contains whitespace, control or non-ASCII "
             "characters; check for a stray newline or quote when it was copied."
@@ -114,7 +119,7 @@ def check_header(name: object, value: object, what: str) -> None:
     """Refuse a header that could not be sent as given (or would split into two)."""
     if not isinstance(name, str) or not _HEADER_NAME.match(name):
         raise InvalidRequestError(f"{what}: {name!r} is not a valid header name.")
-    if not isinstance(value, str) or _UNSAFE_HEADER.search(value) or not value.isascii():
+    if not isinstance(value, str) or not is_header_safe(value):
         raise InvalidRequestError(
             f"{what}: the value of {name!r} must be an ASCII string without control "
             "characters (no newlines)."

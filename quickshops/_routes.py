@@ -7,7 +7,6 @@ percent-encoded as a single segment, so an id can never change which route is ca
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from functools import partial
 from typing import Any, TypeVar
@@ -15,6 +14,7 @@ from urllib.parse import quote
 
 import httpx
 
+from ._config import is_header_safe
 from ._exceptions import InvalidRequestError
 from ._http import RequestSpec
 from ._models import (
@@ -33,7 +33,6 @@ from ._models import (
 T = TypeVar("T")
 Decode = Callable[[Any, str, "str | None"], T]
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _MAX_INT = 2**31 - 1  # the largest quantity or limit the SDK sends
 
 
@@ -87,9 +86,7 @@ def _https_url(name: str, value: str | None) -> str | None:
 
 
 def _idempotency_key(value: str | None) -> str | None:
-    if value is not None and (
-        not isinstance(value, str) or not value or _CONTROL.search(value) or not value.isascii()
-    ):
+    if value is not None and (not isinstance(value, str) or not value or not is_header_safe(value)):
         raise InvalidRequestError(
             "idempotency_key must be a non-empty ASCII string without control characters, "
             f"not {value!r}."

@@ -338,10 +338,7 @@ class Handle:
 
 def sdk_http_client(qs: Quickshops | AsyncQuickshops) -> httpx.Client | httpx.AsyncClient:
     """The httpx client a client sends through (private attributes; tests only)."""
-    transport: Any = qs._transport
-    holder = getattr(transport, "pool", transport)  # a shared pool object, or the transport
-    client: httpx.Client | httpx.AsyncClient = holder.client
-    return client
+    return qs._pool.client
 
 
 class Driver:
