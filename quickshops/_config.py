@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import attrs
-import httpx
+import httpx2
 
 from ._constants import (
     API_KEY_ENV_VARS,
@@ -18,6 +18,7 @@ from ._constants import (
     DEFAULT_BASE_URL,
 )
 from ._exceptions import InvalidAPIKeyError, InvalidRequestError
+from ._stack import as_timeout
 from ._version import __version__
 
 USER_AGENT = f"quickshops-python/{__version__}"
@@ -79,8 +80,8 @@ def resolve_base_url(base_url: str | None) -> str:
     if base_url is None:
         base_url = os.environ.get(BASE_URL_ENV_VAR) or DEFAULT_BASE_URL
     try:
-        url = httpx.URL(base_url)
-    except (httpx.InvalidURL, TypeError) as exc:
+        url = httpx2.URL(base_url)
+    except (httpx2.InvalidURL, TypeError) as exc:
         raise InvalidRequestError(f"base_url {base_url!r} is not a valid URL.") from exc
     if url.scheme not in ("http", "https") or not url.host or url.query or url.fragment:
         raise InvalidRequestError(
@@ -95,14 +96,18 @@ def resolve_base_url(base_url: str | None) -> str:
     return str(url).rstrip("/")
 
 
-def resolve_timeout(timeout: Any) -> httpx.Timeout:
-    """Return `timeout` as an `httpx.Timeout`; a positive float applies to every phase."""
-    if isinstance(timeout, httpx.Timeout):
-        return timeout
+def resolve_timeout(timeout: Any) -> httpx2.Timeout:
+    """Return `timeout` as an `httpx2.Timeout`; a positive float applies to every phase.
+
+    An ``httpx.Timeout`` is taken as well, with the same values.
+    """
+    converted = as_timeout(timeout)
+    if converted is not None:
+        return converted
     if isinstance(timeout, (int, float)) and not isinstance(timeout, bool) and timeout > 0:
-        return httpx.Timeout(float(timeout))
+        return httpx2.Timeout(float(timeout))
     raise InvalidRequestError(
-        f"timeout must be a positive number of seconds or an httpx.Timeout, not {timeout!r}."
+        f"timeout must be a positive number of seconds or an httpx2.Timeout, not {timeout!r}."
     )
 
 
@@ -153,11 +158,11 @@ class ClientConfig:
     api_key: str
     key_source: str
     base_url: str
-    timeout: httpx.Timeout
+    timeout: httpx2.Timeout
     max_retries: int
     default_headers: Mapping[str, str]
-    headers: httpx.Headers = attrs.field(eq=False)
-    """The headers of every request, built once (httpx normalises them on creation)."""
+    headers: dict[str, str] = attrs.field(eq=False)
+    """The headers of every request, lowercase names, built once."""
     timeout_extension: dict[str, float | None] = attrs.field(eq=False)
     """The timeout as httpx carries it in a request's extensions, built once."""
 
@@ -186,7 +191,7 @@ class ClientConfig:
             timeout=checked_timeout,
             max_retries=resolve_max_retries(max_retries),
             default_headers=dict(default_headers or {}),
-            headers=httpx.Headers(build_headers(key, default_headers)),
+            headers=build_headers(key, default_headers),
             timeout_extension=checked_timeout.as_dict(),
         )
 

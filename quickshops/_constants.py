@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-import httpx
+import httpx2
 
 DEFAULT_BASE_URL = "https://api.quickshops.app/v1"
-DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
+DEFAULT_TIMEOUT = httpx2.Timeout(30.0, connect=5.0)
+# As many kept-alive connections as open ones: with fewer, a burst of calls makes the
+# pool close every connection past the keep-alive count and open a new one for the next
+# call (with a TLS handshake each), and it churns. Sized in docs/http-stack.md.
+DEFAULT_LIMITS = httpx2.Limits(max_connections=100, max_keepalive_connections=100)
 DEFAULT_MAX_RETRIES = 2
 
 API_KEY_PREFIX = "qk_"

@@ -24,7 +24,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    import httpx
+    from ._stack import HTTPResponse
 
 __all__ = [
     "APIConnectionError",
@@ -140,7 +140,8 @@ class APIStatusError(QuickshopsError):
     """The API answered with an error status (4xx or 5xx).
 
     Attributes:
-        response: The `httpx.Response`, already read and closed.
+        response: The `httpx2.Response`, already read and closed (an `httpx.Response`
+            when the client was given an httpx ``http_client``).
         body: The decoded JSON body, the text of a non-JSON body, or None if empty.
 
     """
@@ -151,7 +152,7 @@ class APIStatusError(QuickshopsError):
         self,
         message: str,
         *,
-        response: httpx.Response,
+        response: HTTPResponse,
         body: Any,
         code: str | None = None,
         request_id: str | None = None,
@@ -211,7 +212,7 @@ class RateLimitError(APIStatusError):
         self,
         message: str,
         *,
-        response: httpx.Response,
+        response: HTTPResponse,
         body: Any,
         code: str | None = None,
         request_id: str | None = None,

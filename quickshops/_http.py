@@ -1,11 +1,11 @@
 """Request building and response mapping, shared by both clients. No I/O here.
 
-This module and the transports are the only code that touches httpx.
+This module, `_stack` and the senders are the only code that touches the HTTP library
+(httpx2, or httpx in a caller's client); responses of either are read the same way.
 """
 
 from __future__ import annotations
 
-import functools
 import json
 import logging
 import os
@@ -13,9 +13,7 @@ import re
 import time
 import uuid
 from collections.abc import Callable, Mapping
-from typing import Any, Generic, TypeVar
-
-import httpx
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from ._config import ClientConfig, mask_key
 from ._constants import LOGGER_NAME
@@ -36,6 +34,12 @@ from ._exceptions import (
     UnprocessableEntityError,
 )
 from ._retry import parse_retry_after
+from ._stack import library_of, parse_url
+
+if TYPE_CHECKING:
+    from types import ModuleType
+
+    from ._stack import HTTPResponse
 
 T = TypeVar("T")
 E = TypeVar("E", bound=QuickshopsError)
@@ -96,13 +100,19 @@ class RequestSpec(Generic[T]):
 
 
 def build_request(
-    client: httpx.Client | httpx.AsyncClient,
+    client: Any,
+    library: ModuleType,
+    headers: Any,
     config: ClientConfig,
     spec: RequestSpec[Any],
     new_idempotency_key: Callable[[], str],
-) -> httpx.Request:
-    """Build the one `httpx.Request` that every attempt of a call sends."""
-    headers = config.headers.copy()
+) -> Any:
+    """Build the one request that every attempt of a call sends.
+
+    `client` is an httpx2 or httpx client, `library` its module, and `headers` the
+    headers every request carries, as that library's ``Headers``, built once per client.
+    """
+    headers = headers.copy()
     content = None
     if spec.json is not None:
         content = json.dumps(spec.json, separators=(",", ":"), ensure_ascii=False).encode()
@@ -112,31 +122,26 @@ def build_request(
     try:
         return client.build_request(
             spec.method,
-            _url(config.base_url + spec.path),
+            parse_url(library, config.base_url + spec.path),
             params=spec.params,
             headers=headers,
             content=content,
             extensions={"timeout": config.timeout_extension},
         )
-    except httpx.InvalidURL as exc:
+    except library.InvalidURL as exc:
         raise InvalidRequestError(f"{spec.route} cannot be sent: {exc}.") from exc
 
 
-@functools.lru_cache(maxsize=1024)
-def _url(url: str) -> httpx.URL:
-    """Parse a URL once: a storefront asks for the same few paths over and over."""
-    return httpx.URL(url)
-
-
-def _content(response: httpx.Response) -> bytes:
+def _content(response: Any) -> bytes:
     """The body, or nothing if it was never read (a caller's event hook raised first)."""
     try:
-        return response.content
-    except httpx.ResponseNotRead:
+        content: bytes = response.content
+    except Exception:  # ResponseNotRead, of whichever library made the response
         return b""
+    return content
 
 
-def _load_json(response: httpx.Response) -> Any:
+def _load_json(response: HTTPResponse) -> Any:
     """Decode a JSON body; raise ValueError for anything that is not JSON."""
     try:
         try:
@@ -162,7 +167,7 @@ def _masked(error: E, config: ClientConfig) -> E:
     return error
 
 
-def parse_success(response: httpx.Response, spec: RequestSpec[T], config: ClientConfig) -> T:
+def parse_success(response: HTTPResponse, spec: RequestSpec[T], config: ClientConfig) -> T:
     """Decode a 2xx response into the model the route returns."""
     request_id = response.headers.get("x-request-id")
     try:
@@ -186,7 +191,7 @@ def parse_success(response: httpx.Response, spec: RequestSpec[T], config: Client
         raise _masked(exc, config) from None
 
 
-def _describe_text(response: httpx.Response, config: ClientConfig) -> str:
+def _describe_text(response: HTTPResponse, config: ClientConfig) -> str:
     """Summarise a non-JSON body: empty, or its first characters without markup."""
     content = _content(response)
     if not content:
@@ -231,7 +236,7 @@ def _hint(status: int, code: str | None, config: ClientConfig) -> str:
 
 
 def error_from_response(
-    response: httpx.Response, spec: RequestSpec[Any], config: ClientConfig
+    response: HTTPResponse, spec: RequestSpec[Any], config: ClientConfig
 ) -> APIStatusError:
     """Map a non-2xx response to the error class of its status, with all it tells."""
     status = response.status_code
@@ -276,19 +281,25 @@ def new_idempotency_key() -> str:
     return str(uuid.uuid4())
 
 
-def transport_error(
-    exc: httpx.HTTPError, spec: RequestSpec[Any], config: ClientConfig
-) -> QuickshopsError:
-    """Map an exception httpx raised while sending to the SDK's error."""
+def send_error(
+    exc: Exception, spec: RequestSpec[Any], config: ClientConfig
+) -> QuickshopsError | None:
+    """Map an exception raised while sending to the SDK's error; None if it is not one to map.
+
+    Every exception of httpx2 or httpx is mapped, and a pool's refusal to be used.
+    """
+    library = library_of(exc)
+    if library is None:
+        return unusable_pool_error(exc, spec, config) if isinstance(exc, RuntimeError) else None
     name = type(exc).__name__
     error: QuickshopsError
-    if isinstance(exc, httpx.HTTPStatusError):  # raised by a caller's event hook
+    if isinstance(exc, library.HTTPStatusError):  # raised by a caller's event hook
         return error_from_response(exc.response, spec, config)
-    if isinstance(exc, httpx.DecodingError):  # a 2xx whose body cannot be decoded
+    if isinstance(exc, library.DecodingError):  # a 2xx whose body cannot be decoded
         error = APIResponseValidationError(
             f"Unexpected response from {spec.route}: its body could not be decoded ({name}: {exc})."
         )
-    elif isinstance(exc, httpx.TimeoutException):
+    elif isinstance(exc, library.TimeoutException):
         error = APITimeoutError(
             f"{spec.route} timed out ({name}); the timeout of each attempt is {config.timeout!r}."
         )
@@ -298,6 +309,12 @@ def transport_error(
             f"check the network and base_url {config.base_url!r}."
         )
     return _masked(error, config)
+
+
+def is_decoding_error(exc: Exception) -> bool:
+    """Tell whether `exc` is httpx2's or httpx's error for a body it cannot decompress."""
+    library = library_of(exc)
+    return library is not None and isinstance(exc, library.DecodingError)
 
 
 _forks = 0
@@ -336,7 +353,7 @@ def forked_client_error(spec: RequestSpec[Any]) -> APIConnectionError:
 def unusable_pool_error(
     exc: RuntimeError, spec: RequestSpec[Any], config: ClientConfig
 ) -> APIConnectionError:
-    """The error for a pool httpx refuses to use; it is never retried."""
+    """The error for a pool the HTTP library refuses to use; it is never retried."""
     error = APIConnectionError(
         f"{spec.route} was not sent: the connection pool cannot be used ({exc}). An async "
         "client's connections belong to the event loop that opened them: create one "
@@ -361,7 +378,7 @@ def log_attempt(
     config: ClientConfig,
     start: float,
     attempt: int,
-    response: httpx.Response | None = None,
+    response: HTTPResponse | None = None,
     exc: BaseException | None = None,
 ) -> None:
     """Log one DEBUG line for an attempt: method, path, outcome, elapsed ms, request id."""

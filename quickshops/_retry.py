@@ -27,6 +27,7 @@ from ._exceptions import APIConnectionError, APIStatusError, RateLimitError
 
 if TYPE_CHECKING:
     import httpx
+    import httpx2
     import tenacity
 
 
@@ -44,7 +45,9 @@ def backoff() -> tenacity.wait.wait_base:
     ) + tenacity.wait_random(0, RETRY_JITTER)
 
 
-def parse_retry_after(headers: httpx.Headers, now: float | None = None) -> float | None:
+def parse_retry_after(
+    headers: httpx2.Headers | httpx.Headers, now: float | None = None
+) -> float | None:
     """Return the delay in seconds a response asks for, or None if it names none.
 
     ``retry-after-ms`` wins over ``Retry-After``; the latter may be a number of

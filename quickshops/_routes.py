@@ -12,7 +12,7 @@ from functools import partial
 from typing import Any, TypeVar
 from urllib.parse import quote
 
-import httpx
+import httpx2
 
 from ._config import is_header_safe
 from ._exceptions import InvalidRequestError
@@ -74,8 +74,8 @@ def _https_url(name: str, value: str | None) -> str | None:
     if value is None:
         return None
     try:
-        url = httpx.URL(value) if isinstance(value, str) and _encodable(value) else None
-    except httpx.InvalidURL:
+        url = httpx2.URL(value) if isinstance(value, str) and _encodable(value) else None
+    except httpx2.InvalidURL:
         url = None
     if url is None or url.scheme != "https" or not url.host:
         raise InvalidRequestError(

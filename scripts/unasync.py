@@ -28,6 +28,7 @@ DIRS = [("quickshops/_async", "quickshops/_sync"), ("tests/_async", "tests/_sync
 # Whole names, rewritten by unasync wherever they appear as a token or a string.
 TOKEN_REPLACEMENTS = {
     "AsyncClient": "Client",
+    "AsyncHTTPClient": "HTTPClient",
     "AsyncQuickshops": "Quickshops",
     "AsyncRetrying": "Retrying",
     "aclose": "close",
@@ -41,6 +42,7 @@ TEXT_REPLACEMENTS = [
     ("async with", "with"),
     ("await ", ""),
     ("`httpx.AsyncClient`", "`httpx.Client`"),
+    ("`httpx2.AsyncClient`", "`httpx2.Client`"),
     ("of the async client", "of the sync client"),
     ("AsyncQuickshops", "Quickshops"),
     ("aclose", "close"),

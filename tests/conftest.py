@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
+from typing import Any
+
 import pytest
 
 pytest_plugins = ["quickshops.testing.pytest_plugin"]
@@ -21,3 +24,9 @@ def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     """Keep the developer's own Quickshops variables out of every test."""
     for name in ("QUICKSHOPS_API_KEY", "HEADLESS_API_KEY", "QUICKSHOPS_BASE_URL"):
         monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(params=["httpx2", "httpx"])
+def http_library(request: pytest.FixtureRequest) -> Any:
+    """An HTTP library the SDK reads: httpx2 (its own), then httpx (in a caller's client)."""
+    return importlib.import_module(request.param)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import httpx
+import httpx2
 import pytest
 
 from quickshops import InvalidAPIKeyError, InvalidRequestError
@@ -78,16 +78,16 @@ def test_base_url_default_and_trailing_slash() -> None:
 
 @pytest.mark.parametrize("timeout", [0, -1, True, "5", None])
 def test_bad_timeouts_are_refused(timeout: object) -> None:
-    """A timeout must be a positive number or an httpx.Timeout."""
+    """A timeout must be a positive number or an httpx2 (or httpx) Timeout."""
     with pytest.raises(InvalidRequestError, match="timeout"):
         resolve_timeout(timeout)
 
 
 def test_timeouts_are_normalised() -> None:
-    """An int or float becomes an httpx.Timeout; an httpx.Timeout is kept."""
-    custom = httpx.Timeout(1.0, connect=0.5)
+    """An int or float becomes an httpx2.Timeout; an httpx2.Timeout is kept."""
+    custom = httpx2.Timeout(1.0, connect=0.5)
 
-    assert httpx.Timeout(5.0) == resolve_timeout(5)
+    assert httpx2.Timeout(5.0) == resolve_timeout(5)
     assert custom is resolve_timeout(custom)
 
 

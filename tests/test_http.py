@@ -1,11 +1,14 @@
-"""Request building and response mapping, without a client."""
+"""Request building and response mapping, without a client.
+
+Each test that handles requests, responses or errors runs with httpx2 (the SDK's own
+stack) and with httpx (a caller's own client): both must be read alike.
+"""
 
 from __future__ import annotations
 
 from functools import partial
 from typing import Any
 
-import httpx
 import pytest
 
 from quickshops import (
@@ -25,7 +28,7 @@ from quickshops._http import (
     build_request,
     error_from_response,
     parse_success,
-    transport_error,
+    send_error,
 )
 from quickshops._models import Health, decode
 from tests.conftest import SECRET_KEY
@@ -37,12 +40,27 @@ SPEC = RequestSpec("GET", "/health", "GET /health", partial(decode, Health))
 MUTATION = RequestSpec("POST", "/cart", "POST /cart", partial(decode, Health), json={"a": "é"})
 
 
-def error_for(
-    status_code: int, headers: dict[str, str] | None = None, **body: Any
-) -> APIStatusError:
-    kwargs: dict[str, Any] = {"json": body} if body else {}
-    response = httpx.Response(status_code, headers=headers, **kwargs)
-    return error_from_response(response, SPEC, CONFIG)
+@pytest.fixture
+def http(http_library: Any) -> Any:
+    """The HTTP library of the test: httpx2, then httpx."""
+    return http_library
+
+
+@pytest.fixture
+def error_for(http: Any) -> Any:
+    """Map a response of `http` with this status, headers and JSON body to its error."""
+
+    def make(status_code: int, headers: dict[str, str] | None = None, **body: Any) -> Any:
+        kwargs: dict[str, Any] = {"json": body} if body else {}
+        response = http.Response(status_code, headers=headers, **kwargs)
+        return error_from_response(response, SPEC, CONFIG)
+
+    return make
+
+
+def build(http: Any, client: Any, spec: RequestSpec[Any], key: Any) -> Any:
+    """Build `spec`'s request with `client`, the headers as its library holds them."""
+    return build_request(client, http, http.Headers(CONFIG.headers), CONFIG, spec, key)
 
 
 @pytest.mark.parametrize(
@@ -81,7 +99,7 @@ def error_for(
     ],
 )
 def test_error_body_styles(
-    body: dict[str, Any], message: str, code: str, request_id: str | None
+    error_for: Any, body: dict[str, Any], message: str, code: str, request_id: str | None
 ) -> None:
     """All three error body styles give message, code and request id."""
     error = error_for(400, **body)
@@ -92,7 +110,7 @@ def test_error_body_styles(
     assert body == error.body
 
 
-def test_request_id_from_header_when_body_has_none() -> None:
+def test_request_id_from_header_when_body_has_none(error_for: Any) -> None:
     """The x-request-id header is used when the body names no request id."""
     error = error_for(500, {"x-request-id": "req_h"}, error="boom")
 
@@ -113,9 +131,9 @@ def test_request_id_from_header_when_body_has_none() -> None:
         (b'"just a string"', "just a string"),
     ],
 )
-def test_non_json_error_bodies(content: bytes, fragment: str) -> None:
+def test_non_json_error_bodies(http: Any, content: bytes, fragment: str) -> None:
     """An HTML, empty or odd error body still gives the right class and a useful message."""
-    error = error_from_response(httpx.Response(502, content=content), SPEC, CONFIG)
+    error = error_from_response(http.Response(502, content=content), SPEC, CONFIG)
 
     assert isinstance(error, InternalServerError)
     assert "HTTP 502 Bad Gateway" in error.message
@@ -123,7 +141,7 @@ def test_non_json_error_bodies(content: bytes, fragment: str) -> None:
     assert len(error.message) < 300
 
 
-def test_auth_error_says_where_the_key_came_from() -> None:
+def test_auth_error_says_where_the_key_came_from(error_for: Any) -> None:
     """A 401 names the key's source; a 403 explains public and secret keys."""
     assert "from the api_key argument" in error_for(401, error="no").message
     forbidden = error_for(403, error="Scope cart:write required", code="FORBIDDEN")
@@ -133,7 +151,7 @@ def test_auth_error_says_where_the_key_came_from() -> None:
     assert "public key" not in plan.message
 
 
-def test_rate_limit_error_carries_retry_after() -> None:
+def test_rate_limit_error_carries_retry_after(error_for: Any) -> None:
     """A 429 carries the delay the server asked for."""
     error = error_for(
         429, {"retry-after": "12"}, error="Rate limit exceeded", code="RATE_LIMIT_EXCEEDED"
@@ -141,7 +159,7 @@ def test_rate_limit_error_carries_retry_after() -> None:
 
     assert isinstance(error, RateLimitError)
     assert (12.0, "RATE_LIMIT_EXCEEDED") == (error.retry_after, error.code)
-    assert None is error_for(429).retry_after  # type: ignore[attr-defined]
+    assert None is error_for(429).retry_after
 
 
 @pytest.mark.parametrize(
@@ -153,12 +171,12 @@ def test_rate_limit_error_carries_retry_after() -> None:
         (599, InternalServerError),
     ],
 )
-def test_status_classes(status: int, cls: type[APIStatusError]) -> None:
+def test_status_classes(error_for: Any, status: int, cls: type[APIStatusError]) -> None:
     """Each status maps to its class; unknown 4xx to APIStatusError, 5xx to InternalServerError."""
     assert cls is type(error_for(status))
 
 
-def test_redirect_message() -> None:
+def test_redirect_message(error_for: Any) -> None:
     """A redirect is reported with where it pointed, without following it."""
     error = error_for(301, {"location": "https://elsewhere.example/"})
 
@@ -166,37 +184,38 @@ def test_redirect_message() -> None:
     assert "nowhere" in error_for(307).message
 
 
-def test_build_request_for_a_mutation() -> None:
+def test_build_request_for_a_mutation(http: Any) -> None:
     """A mutation gets a JSON body, a content type and a fresh Idempotency-Key."""
-    with httpx.Client() as client:
-        request = build_request(client, CONFIG, MUTATION, lambda: "key-1")
+    with http.Client() as client:
+        request = build(http, client, MUTATION, lambda: "key-1")
 
+    assert isinstance(request, http.Request)
     assert '{"a":"é"}'.encode() == request.content
     assert "application/json" == request.headers["content-type"]
     assert "key-1" == request.headers["idempotency-key"]
     assert "https://api.quickshops.app/v1/cart" == str(request.url)
 
 
-def test_build_request_for_a_read() -> None:
+def test_build_request_for_a_read(http: Any) -> None:
     """A GET sends neither a body nor an Idempotency-Key."""
-    with httpx.Client() as client:
-        request = build_request(client, CONFIG, SPEC, lambda: pytest.fail("no key needed"))
+    with http.Client() as client:
+        request = build(http, client, SPEC, lambda: pytest.fail("no key needed"))
 
     assert b"" == request.content
     assert "idempotency-key" not in request.headers
 
 
-def test_parse_success_unwraps_the_envelope() -> None:
+def test_parse_success_unwraps_the_envelope(http: Any) -> None:
     """A success body is decoded whether or not it is wrapped in data."""
-    response = httpx.Response(200, json={"data": {"ok": True}}, headers={"x-request-id": "r"})
+    response = http.Response(200, json={"data": {"ok": True}}, headers={"x-request-id": "r"})
 
     assert Health(ok=True, request_id="r") == parse_success(response, SPEC, CONFIG)
     assert "r" == parse_success(response, SPEC, CONFIG).request_id
 
 
-def test_deeply_nested_json_is_a_validation_error() -> None:
+def test_deeply_nested_json_is_a_validation_error(http: Any) -> None:
     """JSON nested past the parser's limit is reported, not a RecursionError."""
-    response = httpx.Response(200, content=b"[" * 100_000 + b"]" * 100_000)
+    response = http.Response(200, content=b"[" * 100_000 + b"]" * 100_000)
 
     with pytest.raises(Exception, match="not JSON") as caught:
         parse_success(response, SPEC, CONFIG)
@@ -204,65 +223,71 @@ def test_deeply_nested_json_is_a_validation_error() -> None:
     assert "RESPONSE_VALIDATION_ERROR" == caught.value.code  # type: ignore[attr-defined]
 
 
-def test_transport_error_messages() -> None:
+def test_transport_error_messages(http: Any) -> None:
     """Timeouts and other transport failures are named, with what to check."""
-    timeout = transport_error(httpx.ReadTimeout("slow"), SPEC, CONFIG)
-    refused = transport_error(httpx.ConnectError("refused"), SPEC, CONFIG)
+    timeout = send_error(http.ReadTimeout("slow"), SPEC, CONFIG)
+    refused = send_error(http.ConnectError("refused"), SPEC, CONFIG)
 
+    assert timeout is not None
+    assert refused is not None
     assert ("TIMEOUT", "CONNECTION_ERROR") == (timeout.code, refused.code)
     assert "GET /health timed out (ReadTimeout)" in timeout.message
     assert "ConnectError: refused" in refused.message
 
 
-def test_undecodable_body_is_a_validation_error() -> None:
+def test_undecodable_body_is_a_validation_error(http: Any) -> None:
     """A body whose content-encoding cannot be decoded is not a connection failure."""
-    error = transport_error(httpx.DecodingError("bad gzip"), SPEC, CONFIG)
+    error = send_error(http.DecodingError("bad gzip"), SPEC, CONFIG)
 
     assert isinstance(error, APIResponseValidationError)
     assert "could not be decoded (DecodingError: bad gzip)" in error.message
 
 
-def test_status_error_from_an_event_hook_maps_to_its_class() -> None:
+def test_status_error_from_an_event_hook_maps_to_its_class(http: Any) -> None:
     """An HTTPStatusError raised by the caller's event hook becomes the status's error."""
-    request = httpx.Request("GET", "https://api.quickshops.app/v1/health")
-    response = httpx.Response(404, json={"error": "gone"}, request=request)
-    raised = httpx.HTTPStatusError("404", request=request, response=response)
+    request = http.Request("GET", "https://api.quickshops.app/v1/health")
+    response = http.Response(404, json={"error": "gone"}, request=request)
+    raised = http.HTTPStatusError("404", request=request, response=response)
 
-    error = transport_error(raised, SPEC, CONFIG)
+    error = send_error(raised, SPEC, CONFIG)
 
     assert isinstance(error, NotFoundError)
     assert "GET /health failed: gone." == error.message
 
 
-def test_url_too_long_is_refused_before_sending() -> None:
-    """A path httpx cannot build is an InvalidRequestError, not an httpx exception."""
+def test_url_too_long_is_refused_before_sending(http: Any) -> None:
+    """A path the library cannot build is an InvalidRequestError, not its own exception."""
     spec = RequestSpec("GET", "/products/" + "a" * 70_000, "GET /products/{productId}", SPEC.decode)
 
-    with httpx.Client() as client, pytest.raises(InvalidRequestError, match="cannot be sent"):
-        build_request(client, CONFIG, spec, lambda: "k")
+    with http.Client() as client, pytest.raises(InvalidRequestError, match="cannot be sent"):
+        build(http, client, spec, lambda: "k")
 
 
-def test_error_body_in_a_declared_charset() -> None:
+def test_exceptions_of_neither_library_are_not_mapped() -> None:
+    """An exception of another library is not the SDK's to map; a pool's refusal is."""
+    assert send_error(ValueError("a caller's bug"), SPEC, CONFIG) is None
+    refused = send_error(RuntimeError("event loop is closed"), SPEC, CONFIG)
+    assert refused is not None
+    assert "cannot be used (event loop is closed)" in refused.message
+
+
+def test_error_body_in_a_declared_charset(http: Any) -> None:
     """A JSON error body in a declared non-UTF-8 charset still gives message and code."""
     content = '{"error": "Café fermé", "code": "NOT_FOUND"}'.encode("latin-1")
     headers = {"content-type": "application/json; charset=latin-1"}
 
-    error = error_from_response(httpx.Response(404, content=content, headers=headers), SPEC, CONFIG)
+    error = error_from_response(http.Response(404, content=content, headers=headers), SPEC, CONFIG)
 
     assert ("NOT_FOUND", "GET /health failed: Café fermé.") == (error.code, error.message)
 
 
 @pytest.mark.parametrize(
-    "response",
-    [
-        httpx.Response(200, text=f"your key is {SECRET_KEY}"),
-        httpx.Response(200, json={"ok": SECRET_KEY}),
-    ],
+    "content", [{"text": f"your key is {SECRET_KEY}"}, {"json": {"ok": SECRET_KEY}}]
 )
-def test_echoed_key_is_masked_in_validation_errors(response: httpx.Response) -> None:
+def test_echoed_key_is_masked_in_validation_errors(http: Any, content: dict[str, Any]) -> None:
     """A success body echoing the key does not put it in the error message."""
     with pytest.raises(APIResponseValidationError) as caught:
-        parse_success(response, SPEC, CONFIG)
+        parse_success(http.Response(200, **content), SPEC, CONFIG)
 
     assert SECRET_KEY not in str(caught.value)
     assert SECRET_KEY not in repr(caught.value)

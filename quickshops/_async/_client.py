@@ -6,11 +6,12 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 import attrs
-import httpx
+import httpx2
 
 from .._config import NOT_GIVEN, ClientConfig, NotGiven, mask_key
 from .._constants import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
 from .._exceptions import InvalidRequestError
+from .._stack import library_of, own_client
 from ._transport import AsyncPool, AsyncTransport
 from .resources import (
     AsyncCartResource,
@@ -27,6 +28,8 @@ if TYPE_CHECKING:
 
     from typing_extensions import Self
 
+    from .._stack import AsyncHTTPClient, HTTPTimeout
+
 
 class AsyncQuickshops:
     """The async client of the Quickshops Headless API.
@@ -41,11 +44,12 @@ class AsyncQuickshops:
             ``QUICKSHOPS_API_KEY``, then ``HEADLESS_API_KEY``.
         base_url: By default ``QUICKSHOPS_BASE_URL``, then
             ``https://api.quickshops.app/v1``. Plain http only to a loopback host.
-        timeout: Seconds, or an `httpx.Timeout`, for each attempt.
+        timeout: Seconds, or an `httpx2.Timeout` (or `httpx.Timeout`), for each attempt.
         max_retries: Retries after the first attempt; 0 disables them.
         default_headers: Extra headers sent on every request.
-        http_client: Your own `httpx.AsyncClient` (proxies, mTLS, event hooks, a mock
-            transport). The SDK never closes a client it did not create.
+        http_client: Your own `httpx2.AsyncClient`, or `httpx.AsyncClient` (proxies,
+            mTLS, event hooks, a mock transport). The SDK never closes a client it did
+            not create.
 
     Raises:
         InvalidAPIKeyError: No key, or one that does not start with ``qk_``.
@@ -71,10 +75,10 @@ class AsyncQuickshops:
         *,
         api_key: str | None = None,
         base_url: str | None = None,
-        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        timeout: float | HTTPTimeout = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         default_headers: Mapping[str, str] | None = None,
-        http_client: httpx.AsyncClient | None = None,
+        http_client: AsyncHTTPClient | None = None,
     ) -> None:
         config = ClientConfig.create(
             api_key=api_key,
@@ -84,19 +88,22 @@ class AsyncQuickshops:
             default_headers=default_headers,
         )
         if http_client is None:
-            pool = AsyncPool(make=partial(_new_client, config.timeout))
+            pool = AsyncPool(make=partial(own_client, httpx2.AsyncClient, config.timeout))
         else:
             pool = AsyncPool(self._checked(http_client))
         self._setup(config, pool, owns_pool=True)
 
-    def _checked(self, http_client: object) -> httpx.AsyncClient:
-        if not isinstance(http_client, httpx.AsyncClient):
-            expected = httpx.AsyncClient.__name__
+    def _checked(self, http_client: object) -> AsyncHTTPClient:
+        library = library_of(http_client)
+        if library is None or not isinstance(http_client, library.AsyncClient):
+            expected = httpx2.AsyncClient.__name__
             raise InvalidRequestError(
-                f"http_client must be an httpx.{expected} for {type(self).__name__}, "
-                f"not {type(http_client).__name__}."
+                f"http_client must be an httpx2.{expected} (or an httpx.{expected}) for "
+                f"{type(self).__name__}, not {type(http_client).__module__}."
+                f"{type(http_client).__qualname__}."
             )
-        return http_client
+        checked: AsyncHTTPClient = http_client
+        return checked
 
     def _setup(self, config: ClientConfig, pool: AsyncPool, *, owns_pool: bool) -> None:
         self._config = config
@@ -116,7 +123,7 @@ class AsyncQuickshops:
         return self._config.base_url
 
     @property
-    def timeout(self) -> httpx.Timeout:
+    def timeout(self) -> httpx2.Timeout:
         """The timeout of each attempt."""
         return self._config.timeout
 
@@ -130,10 +137,10 @@ class AsyncQuickshops:
         *,
         api_key: str | NotGiven | None = NOT_GIVEN,
         base_url: str | NotGiven | None = NOT_GIVEN,
-        timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
+        timeout: float | HTTPTimeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         default_headers: Mapping[str, str] | NotGiven | None = NOT_GIVEN,
-        http_client: httpx.AsyncClient | NotGiven | None = NOT_GIVEN,
+        http_client: AsyncHTTPClient | NotGiven | None = NOT_GIVEN,
     ) -> Self:
         """Return a copy with some options changed, sharing this client's connection pool.
 
@@ -145,8 +152,8 @@ class AsyncQuickshops:
             timeout: As for the constructor; left out, the same timeout.
             max_retries: As for the constructor; left out, the same number.
             default_headers: As for the constructor; left out, the same headers.
-            http_client: Your own `httpx.AsyncClient` for the copy; left out, the
-                shared pool.
+            http_client: Your own `httpx2.AsyncClient` or `httpx.AsyncClient` for the
+                copy; left out, the shared pool.
         """
         old = self._config
         config = ClientConfig.create(
@@ -189,8 +196,3 @@ class AsyncQuickshops:
             f"api_key={mask_key(self._config.api_key)!r}, "
             f"max_retries={self._config.max_retries!r})"
         )
-
-
-def _new_client(timeout: httpx.Timeout) -> httpx.AsyncClient:
-    """The connection pool the SDK makes when the caller passes none."""
-    return httpx.AsyncClient(timeout=timeout, follow_redirects=False)

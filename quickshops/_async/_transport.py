@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
-import httpx
-
 from .._exceptions import QuickshopsError
 from .._http import (
     build_request,
@@ -15,23 +13,27 @@ from .._http import (
     error_from_response,
     fork_generation,
     forked_client_error,
+    is_decoding_error,
     log_attempt,
     new_idempotency_key,
     parse_success,
-    transport_error,
-    unusable_pool_error,
+    send_error,
 )
 from .._retry import is_retryable, log_retry, retry_delay
+from .._stack import library_of
 
 if TYPE_CHECKING:
+    from typing import Any
+
     from .._config import ClientConfig
     from .._http import RequestSpec
+    from .._stack import AsyncHTTPClient
 
 T = TypeVar("T")
 
 
 class AsyncPool:
-    """The `httpx.AsyncClient` of a client, shared with its `with_options` copies.
+    """The HTTP client (httpx2 or httpx) of a client, shared with its `with_options` copies.
 
     The SDK closes only a pool it made (`make` given), and after ``os.fork()`` it makes
     a new one in the child, so that parent and child never share a socket. A pool the
@@ -40,17 +42,21 @@ class AsyncPool:
 
     def __init__(
         self,
-        client: httpx.AsyncClient | None = None,
-        make: Callable[[], httpx.AsyncClient] | None = None,
+        client: AsyncHTTPClient | None = None,
+        make: Callable[[], AsyncHTTPClient] | None = None,
     ) -> None:
         self.make = make
         if make is not None:
             client = make()
         assert client is not None, "give the caller's client or a way to make one"
         self.client = client
+        library = library_of(client)
+        assert library is not None, "the client was checked to be an httpx2 or httpx one"
+        self.library = library
+        """The module of the client's HTTP library, ``httpx2`` or ``httpx``."""
         self.generation = fork_generation()
 
-    def get(self, spec: RequestSpec[T]) -> httpx.AsyncClient:
+    def get(self, spec: RequestSpec[T]) -> AsyncHTTPClient:
         """Return the client to send `spec` with, opening a new one after a fork."""
         if self.generation != fork_generation():
             if self.make is None:
@@ -72,10 +78,19 @@ class AsyncTransport:
     def __init__(self, pool: AsyncPool, config: ClientConfig) -> None:
         self.pool = pool
         self.config = config
+        self.headers = pool.library.Headers(config.headers)
+        """The headers of every request, as the pool's library holds them, built once."""
 
     async def request(self, spec: RequestSpec[T]) -> T:
         """Send the call `spec` describes, retrying by the policy, and decode its answer."""
-        request = build_request(self.pool.client, self.config, spec, new_idempotency_key)
+        request = build_request(
+            self.pool.client,
+            self.pool.library,
+            self.headers,
+            self.config,
+            spec,
+            new_idempotency_key,
+        )
         try:
             response = await self._send(request, spec, 1)
         except QuickshopsError as failure:
@@ -84,9 +99,7 @@ class AsyncTransport:
             response = await self._retry(request, spec, failure)
         return parse_success(response, spec, self.config)
 
-    async def _retry(
-        self, request: httpx.Request, spec: RequestSpec[T], failure: QuickshopsError
-    ) -> httpx.Response:
+    async def _retry(self, request: Any, spec: RequestSpec[T], failure: QuickshopsError) -> Any:
         """Retry, by the policy, a call whose first attempt failed with `failure`.
 
         The retry machinery is built only here, for the calls that need it; tenacity
@@ -112,9 +125,7 @@ class AsyncTransport:
                 response = await self._send(request, spec, attempt.retry_state.attempt_number)
         return response
 
-    async def _send(
-        self, request: httpx.Request, spec: RequestSpec[T], attempt: int
-    ) -> httpx.Response:
+    async def _send(self, request: Any, spec: RequestSpec[T], attempt: int) -> Any:
         """Make one attempt: return a 2xx response or raise the error it amounts to."""
         client = self.pool.get(spec)
         start = clock()
@@ -122,18 +133,18 @@ class AsyncTransport:
             response = await client.send(request, follow_redirects=False, stream=True)
             try:
                 await response.aread()
-            except httpx.DecodingError:
-                if response.is_success:
-                    raise
+            except Exception as exc:
                 # An error status with an undecodable body is still that error status.
+                if response.is_success or not is_decoding_error(exc):
+                    raise
             finally:
                 await response.aclose()
-        except httpx.HTTPError as exc:
+        except Exception as exc:
+            error = send_error(exc, spec, self.config)
+            if error is None:
+                raise
             log_attempt(spec, self.config, start, attempt, exc=exc)
-            raise transport_error(exc, spec, self.config) from exc
-        except RuntimeError as exc:  # e.g. connections of an event loop now closed
-            log_attempt(spec, self.config, start, attempt, exc=exc)
-            raise unusable_pool_error(exc, spec, self.config) from exc
+            raise error from exc
         log_attempt(spec, self.config, start, attempt, response=response)
         if not response.is_success:
             raise error_from_response(response, spec, self.config)

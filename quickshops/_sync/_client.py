@@ -7,11 +7,12 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 import attrs
-import httpx
+import httpx2
 
 from .._config import NOT_GIVEN, ClientConfig, NotGiven, mask_key
 from .._constants import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
 from .._exceptions import InvalidRequestError
+from .._stack import library_of, own_client
 from ._transport import SyncPool, SyncTransport
 from .resources import (
     SyncCartResource,
@@ -28,6 +29,8 @@ if TYPE_CHECKING:
 
     from typing_extensions import Self
 
+    from .._stack import HTTPClient, HTTPTimeout
+
 
 class Quickshops:
     """The sync client of the Quickshops Headless API.
@@ -42,11 +45,12 @@ class Quickshops:
             ``QUICKSHOPS_API_KEY``, then ``HEADLESS_API_KEY``.
         base_url: By default ``QUICKSHOPS_BASE_URL``, then
             ``https://api.quickshops.app/v1``. Plain http only to a loopback host.
-        timeout: Seconds, or an `httpx.Timeout`, for each attempt.
+        timeout: Seconds, or an `httpx2.Timeout` (or `httpx.Timeout`), for each attempt.
         max_retries: Retries after the first attempt; 0 disables them.
         default_headers: Extra headers sent on every request.
-        http_client: Your own `httpx.Client` (proxies, mTLS, event hooks, a mock
-            transport). The SDK never closes a client it did not create.
+        http_client: Your own `httpx2.Client`, or `httpx.Client` (proxies,
+            mTLS, event hooks, a mock transport). The SDK never closes a client it did
+            not create.
 
     Raises:
         InvalidAPIKeyError: No key, or one that does not start with ``qk_``.
@@ -72,10 +76,10 @@ class Quickshops:
         *,
         api_key: str | None = None,
         base_url: str | None = None,
-        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        timeout: float | HTTPTimeout = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         default_headers: Mapping[str, str] | None = None,
-        http_client: httpx.Client | None = None,
+        http_client: HTTPClient | None = None,
     ) -> None:
         config = ClientConfig.create(
             api_key=api_key,
@@ -85,19 +89,22 @@ class Quickshops:
             default_headers=default_headers,
         )
         if http_client is None:
-            pool = SyncPool(make=partial(_new_client, config.timeout))
+            pool = SyncPool(make=partial(own_client, httpx2.Client, config.timeout))
         else:
             pool = SyncPool(self._checked(http_client))
         self._setup(config, pool, owns_pool=True)
 
-    def _checked(self, http_client: object) -> httpx.Client:
-        if not isinstance(http_client, httpx.Client):
-            expected = httpx.Client.__name__
+    def _checked(self, http_client: object) -> HTTPClient:
+        library = library_of(http_client)
+        if library is None or not isinstance(http_client, library.Client):
+            expected = httpx2.Client.__name__
             raise InvalidRequestError(
-                f"http_client must be an httpx.{expected} for {type(self).__name__}, "
-                f"not {type(http_client).__name__}."
+                f"http_client must be an httpx2.{expected} (or an httpx.{expected}) for "
+                f"{type(self).__name__}, not {type(http_client).__module__}."
+                f"{type(http_client).__qualname__}."
             )
-        return http_client
+        checked: HTTPClient = http_client
+        return checked
 
     def _setup(self, config: ClientConfig, pool: SyncPool, *, owns_pool: bool) -> None:
         self._config = config
@@ -117,7 +124,7 @@ class Quickshops:
         return self._config.base_url
 
     @property
-    def timeout(self) -> httpx.Timeout:
+    def timeout(self) -> httpx2.Timeout:
         """The timeout of each attempt."""
         return self._config.timeout
 
@@ -131,10 +138,10 @@ class Quickshops:
         *,
         api_key: str | NotGiven | None = NOT_GIVEN,
         base_url: str | NotGiven | None = NOT_GIVEN,
-        timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
+        timeout: float | HTTPTimeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         default_headers: Mapping[str, str] | NotGiven | None = NOT_GIVEN,
-        http_client: httpx.Client | NotGiven | None = NOT_GIVEN,
+        http_client: HTTPClient | NotGiven | None = NOT_GIVEN,
     ) -> Self:
         """Return a copy with some options changed, sharing this client's connection pool.
 
@@ -146,8 +153,8 @@ class Quickshops:
             timeout: As for the constructor; left out, the same timeout.
             max_retries: As for the constructor; left out, the same number.
             default_headers: As for the constructor; left out, the same headers.
-            http_client: Your own `httpx.Client` for the copy; left out, the
-                shared pool.
+            http_client: Your own `httpx2.Client` or `httpx.Client` for the
+                copy; left out, the shared pool.
         """
         old = self._config
         config = ClientConfig.create(
@@ -190,8 +197,3 @@ class Quickshops:
             f"api_key={mask_key(self._config.api_key)!r}, "
             f"max_retries={self._config.max_retries!r})"
         )
-
-
-def _new_client(timeout: httpx.Timeout) -> httpx.Client:
-    """The connection pool the SDK makes when the caller passes none."""
-    return httpx.Client(timeout=timeout, follow_redirects=False)

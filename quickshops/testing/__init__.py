@@ -5,18 +5,18 @@ sessions, a member with a subscription) and answers every documented route under
 ``/v1``, with the documented errors, per-key rate limits, ``Idempotency-Key`` replay
 and fault injection. Two adapters deliver its replies:
 
-- `EmulatorTransport`, an ``httpx.MockTransport`` for ``httpx.Client`` and
-  ``httpx.AsyncClient`` (no network);
+- `EmulatorTransport`, an ``httpx2.MockTransport`` for ``httpx2.Client`` and
+  ``httpx2.AsyncClient`` (or their httpx namesakes), with no network;
 - `EmulatorServer`, real HTTP on loopback.
 
 For a ready client in one line, `client` and `async_client`; for pytest
 fixtures, ``pytest_plugins = ["quickshops.testing.pytest_plugin"]``.
 
 Example:
-    >>> import httpx
+    >>> import httpx2
     >>> from quickshops.testing import SECRET_KEY, Emulator, EmulatorTransport
     >>> emulator = Emulator()
-    >>> http = httpx.Client(
+    >>> http = httpx2.Client(
     ...     transport=EmulatorTransport(emulator),
     ...     base_url="https://api.quickshops.app/v1",
     ...     headers={"x-api-key": SECRET_KEY},

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
+import httpx2
 
 from quickshops import AsyncQuickshops, Quickshops
 from quickshops._async._transport import AsyncPool
@@ -37,7 +37,7 @@ def async_client(emulator: Emulator | None = None, **options: Any) -> AsyncQuick
     """
     transport = EmulatorTransport(emulator)
     qs = AsyncQuickshops.__new__(AsyncQuickshops)
-    pool = AsyncPool(make=lambda: httpx.AsyncClient(transport=transport))
+    pool = AsyncPool(make=lambda: httpx2.AsyncClient(transport=transport))
     qs._setup(_config(options), pool, owns_pool=True)
     return qs
 
@@ -59,7 +59,7 @@ def client(emulator: Emulator | None = None, **options: Any) -> Quickshops:
     transport = EmulatorTransport(emulator)
     qs = Quickshops.__new__(Quickshops)
     qs._setup(
-        _config(options), SyncPool(make=lambda: httpx.Client(transport=transport)), owns_pool=True
+        _config(options), SyncPool(make=lambda: httpx2.Client(transport=transport)), owns_pool=True
     )
     return qs
 

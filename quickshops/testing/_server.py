@@ -30,9 +30,9 @@ class EmulatorServer:
     request.
 
     Example:
-        >>> import httpx
+        >>> import httpx2
         >>> with EmulatorServer() as server:
-        ...     httpx.get(f"{server.url}/health", timeout=5.0).status_code
+        ...     httpx2.get(f"{server.url}/health", timeout=5.0).status_code
         200
 
     Attributes:

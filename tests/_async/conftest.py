@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 @pytest.fixture
 def api() -> Iterator[respx.MockRouter]:
     """Mock the API at its default base URL; an unmocked request fails the test."""
-    with respx.mock(base_url=BASE_URL, assert_all_called=False) as router:
+    with respx.mock(base_url=BASE_URL, assert_all_called=False, using="httpcore2") as router:
         yield router
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-import httpx
+import httpx2
 import pytest
 
 from quickshops import (
@@ -85,8 +85,17 @@ def test_configuration_is_exposed() -> None:
     """The client reports its timeout and retries; a float timeout covers every phase."""
     qs = AsyncQuickshops(api_key=SECRET_KEY, timeout=3.5, max_retries=5)
 
-    assert (httpx.Timeout(3.5), 5) == (qs.timeout, qs.max_retries)
-    assert httpx.Timeout(30.0, connect=5.0) == AsyncQuickshops(api_key=SECRET_KEY).timeout
+    assert (httpx2.Timeout(3.5), 5) == (qs.timeout, qs.max_retries)
+    assert httpx2.Timeout(30.0, connect=5.0) == AsyncQuickshops(api_key=SECRET_KEY).timeout
+
+
+def test_timeout_of_either_library_is_taken(http_library: Any) -> None:
+    """An httpx2.Timeout, or an httpx.Timeout with the same values, sets each phase."""
+    timeout = http_library.Timeout(2.0, connect=0.5, pool=None)
+
+    qs = AsyncQuickshops(api_key=SECRET_KEY, timeout=timeout)
+
+    assert httpx2.Timeout(2.0, connect=0.5, pool=None) == qs.timeout
 
 
 async def test_timeout_is_sent_per_request(api: respx.MockRouter) -> None:
@@ -121,15 +130,16 @@ async def test_own_client_is_closed() -> None:
     assert pool.is_closed
 
 
-async def test_injected_client_is_used_and_never_closed() -> None:
-    """A caller's http_client carries the requests and stays open after aclose."""
-    seen: list[httpx.Request] = []
+async def test_injected_client_is_used_and_never_closed(http_library: Any) -> None:
+    """A caller's httpx2 or httpx client carries the requests and stays open after aclose."""
+    seen: list[Any] = []
 
-    def handler(request: httpx.Request) -> httpx.Response:
+    def handler(request: Any) -> Any:
         seen.append(request)
-        return httpx.Response(200, json={"ok": True})
+        return http_library.Response(200, json={"ok": True})
 
-    async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as http_client:
+    transport = http_library.MockTransport(handler)
+    async with http_library.AsyncClient(transport=transport) as http_client:
         async with AsyncQuickshops(api_key=SECRET_KEY, http_client=http_client) as qs:
             assert (await qs.health.check()).ok
 
@@ -154,7 +164,7 @@ async def test_with_options_shares_the_pool(api: respx.MockRouter) -> None:
 
         assert copy._pool.client is qs._pool.client
         assert not qs._pool.client.is_closed
-        assert (0, httpx.Timeout(1.0)) == (copy.max_retries, copy.timeout)
+        assert (0, httpx2.Timeout(1.0)) == (copy.max_retries, copy.timeout)
         assert (2, qs.base_url) == (qs.max_retries, copy.base_url)
         assert "a" == route.calls.last.request.headers["x-shop"]
         assert (await qs.health.check()).ok
@@ -165,7 +175,7 @@ async def test_with_options_changes_key_and_client(api: respx.MockRouter) -> Non
     """with_options may swap the key and the http_client; the source of an unchanged key stays."""
     route = api.get("/health").respond(200, json={"ok": True})
 
-    async with AsyncQuickshops(api_key=SECRET_KEY) as qs, httpx.AsyncClient() as other:
+    async with AsyncQuickshops(api_key=SECRET_KEY) as qs, httpx2.AsyncClient() as other:
         copy = qs.with_options(api_key="qk_other_key_000000", http_client=other)
         await copy.health.check()
 
@@ -204,7 +214,7 @@ async def test_callers_pool_is_refused_in_a_forked_child(
 ) -> None:
     """After os.fork(), a caller's http_client is not used: the error says what to do."""
     route = api.get("/health").respond(200, json={"ok": True})
-    async with httpx.AsyncClient() as http_client:
+    async with httpx2.AsyncClient() as http_client:
         qs = AsyncQuickshops(api_key=SECRET_KEY, http_client=http_client)
 
         _count_fork()

@@ -328,20 +328,40 @@ async def test_client_closed_during_a_retry_sleep(
     assert caught.value.retryable is False
 
 
-async def test_event_hook_status_error_is_mapped(api: respx.MockRouter) -> None:
-    """A caller's event hook raising HTTPStatusError gives the SDK's error class."""
-    api.get("/cart/c").respond(404, json={"error": "Cart not found", "code": "NOT_FOUND"})
+async def test_event_hook_status_error_is_mapped(http_library: Any) -> None:
+    """A caller's event hook raising HTTPStatusError (httpx2's or httpx's) gives the SDK's error."""
 
-    async def raise_for_status(response: httpx.Response) -> None:
+    def handler(request: Any) -> Any:
+        return http_library.Response(404, json={"error": "Cart not found", "code": "NOT_FOUND"})
+
+    async def raise_for_status(response: Any) -> None:
         response.raise_for_status()
 
     hooks = {"response": [raise_for_status]}
-    async with httpx.AsyncClient(event_hooks=hooks) as http_client:
+    transport = http_library.MockTransport(handler)
+    async with http_library.AsyncClient(event_hooks=hooks, transport=transport) as http_client:
         qs = AsyncQuickshops(api_key=SECRET_KEY, http_client=http_client)
         with pytest.raises(NotFoundError) as caught:
             await qs.cart.get("c")
 
     assert "NOT_FOUND" == caught.value.code
+
+
+async def test_exception_of_a_callers_own_hook_reaches_them(http_library: Any) -> None:
+    """An exception the caller's own event hook raises (not the HTTP library's) is theirs."""
+
+    class HookBug(Exception):
+        pass
+
+    async def hook(request: Any) -> None:
+        raise HookBug("mine")
+
+    transport = http_library.MockTransport(lambda request: http_library.Response(200))
+    hooks = {"request": [hook]}
+    async with http_library.AsyncClient(event_hooks=hooks, transport=transport) as http_client:
+        qs = AsyncQuickshops(api_key=SECRET_KEY, http_client=http_client)
+        with pytest.raises(HookBug, match="mine"):
+            await qs.health.check()
 
 
 async def test_failed_response_is_closed_before_sleeping(

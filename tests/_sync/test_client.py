@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-import httpx
+import httpx2
 import pytest
 
 from quickshops import (
@@ -86,8 +86,17 @@ def test_configuration_is_exposed() -> None:
     """The client reports its timeout and retries; a float timeout covers every phase."""
     qs = Quickshops(api_key=SECRET_KEY, timeout=3.5, max_retries=5)
 
-    assert (httpx.Timeout(3.5), 5) == (qs.timeout, qs.max_retries)
-    assert httpx.Timeout(30.0, connect=5.0) == Quickshops(api_key=SECRET_KEY).timeout
+    assert (httpx2.Timeout(3.5), 5) == (qs.timeout, qs.max_retries)
+    assert httpx2.Timeout(30.0, connect=5.0) == Quickshops(api_key=SECRET_KEY).timeout
+
+
+def test_timeout_of_either_library_is_taken(http_library: Any) -> None:
+    """An httpx2.Timeout, or an httpx.Timeout with the same values, sets each phase."""
+    timeout = http_library.Timeout(2.0, connect=0.5, pool=None)
+
+    qs = Quickshops(api_key=SECRET_KEY, timeout=timeout)
+
+    assert httpx2.Timeout(2.0, connect=0.5, pool=None) == qs.timeout
 
 
 def test_timeout_is_sent_per_request(api: respx.MockRouter) -> None:
@@ -122,15 +131,16 @@ def test_own_client_is_closed() -> None:
     assert pool.is_closed
 
 
-def test_injected_client_is_used_and_never_closed() -> None:
-    """A caller's http_client carries the requests and stays open after close."""
-    seen: list[httpx.Request] = []
+def test_injected_client_is_used_and_never_closed(http_library: Any) -> None:
+    """A caller's httpx2 or httpx client carries the requests and stays open after close."""
+    seen: list[Any] = []
 
-    def handler(request: httpx.Request) -> httpx.Response:
+    def handler(request: Any) -> Any:
         seen.append(request)
-        return httpx.Response(200, json={"ok": True})
+        return http_library.Response(200, json={"ok": True})
 
-    with httpx.Client(transport=httpx.MockTransport(handler)) as http_client:
+    transport = http_library.MockTransport(handler)
+    with http_library.Client(transport=transport) as http_client:
         with Quickshops(api_key=SECRET_KEY, http_client=http_client) as qs:
             assert (qs.health.check()).ok
 
@@ -155,7 +165,7 @@ def test_with_options_shares_the_pool(api: respx.MockRouter) -> None:
 
         assert copy._pool.client is qs._pool.client
         assert not qs._pool.client.is_closed
-        assert (0, httpx.Timeout(1.0)) == (copy.max_retries, copy.timeout)
+        assert (0, httpx2.Timeout(1.0)) == (copy.max_retries, copy.timeout)
         assert (2, qs.base_url) == (qs.max_retries, copy.base_url)
         assert "a" == route.calls.last.request.headers["x-shop"]
         assert (qs.health.check()).ok
@@ -166,7 +176,7 @@ def test_with_options_changes_key_and_client(api: respx.MockRouter) -> None:
     """with_options may swap the key and the http_client; the source of an unchanged key stays."""
     route = api.get("/health").respond(200, json={"ok": True})
 
-    with Quickshops(api_key=SECRET_KEY) as qs, httpx.Client() as other:
+    with Quickshops(api_key=SECRET_KEY) as qs, httpx2.Client() as other:
         copy = qs.with_options(api_key="qk_other_key_000000", http_client=other)
         copy.health.check()
 
@@ -205,7 +215,7 @@ def test_callers_pool_is_refused_in_a_forked_child(
 ) -> None:
     """After os.fork(), a caller's http_client is not used: the error says what to do."""
     route = api.get("/health").respond(200, json={"ok": True})
-    with httpx.Client() as http_client:
+    with httpx2.Client() as http_client:
         qs = Quickshops(api_key=SECRET_KEY, http_client=http_client)
 
         _count_fork()

@@ -1,10 +1,10 @@
-"""Fixtures for the emulator's tests: an emulator and raw httpx clients bound to it."""
+"""Fixtures for the emulator's tests: an emulator and raw httpx2 clients bound to it."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import httpx
+import httpx2
 import pytest
 
 from quickshops.testing import PUBLIC_KEY, SECRET_KEY, Emulator, EmulatorTransport
@@ -42,23 +42,23 @@ def emulator(clock: FakeClock) -> Emulator:
     return Emulator(clock=clock)
 
 
-def make_client(emulator: Emulator, api_key: str | None = SECRET_KEY) -> httpx.Client:
-    """Return a raw httpx client talking to ``emulator`` through the mock transport."""
+def make_client(emulator: Emulator, api_key: str | None = SECRET_KEY) -> httpx2.Client:
+    """Return a raw httpx2 client talking to ``emulator`` through the mock transport."""
     headers = {} if api_key is None else {"x-api-key": api_key}
-    return httpx.Client(
+    return httpx2.Client(
         transport=EmulatorTransport(emulator), base_url=API_URL, headers=headers, timeout=5.0
     )
 
 
 @pytest.fixture
-def client(emulator: Emulator) -> Iterator[httpx.Client]:
+def client(emulator: Emulator) -> Iterator[httpx2.Client]:
     """Yield a client holding the secret key."""
     with make_client(emulator) as client:
         yield client
 
 
 @pytest.fixture
-def public_client(emulator: Emulator) -> Iterator[httpx.Client]:
+def public_client(emulator: Emulator) -> Iterator[httpx2.Client]:
     """Yield a client holding the public key."""
     with make_client(emulator, PUBLIC_KEY) as client:
         yield client

@@ -28,7 +28,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import anyio
-import httpx
+import httpx2
 import pytest
 from anyio.from_thread import start_blocking_portal
 
@@ -154,7 +154,17 @@ def _chain(error: BaseException) -> Iterator[BaseException]:
 
 
 AUDIT = SecretAudit(KEY)
-_AUDITED_LOGGERS = ("", "quickshops", "httpx", "httpcore", "hpack", "asyncio", "trio")
+_AUDITED_LOGGERS = (
+    "",
+    "quickshops",
+    "httpx2",
+    "httpcore2",
+    "httpx",
+    "httpcore",
+    "hpack",
+    "asyncio",
+    "trio",
+)
 
 
 @pytest.fixture(scope="package", autouse=True)
@@ -296,7 +306,7 @@ class Handle:
         self,
         qs: Quickshops | AsyncQuickshops,
         portal: BlockingPortal | None,
-        http_client: httpx.Client | httpx.AsyncClient | None,
+        http_client: httpx2.Client | httpx2.AsyncClient | None,
     ) -> None:
         self.qs: Any = qs
         self.portal = portal
@@ -315,7 +325,7 @@ class Handle:
     @property
     def pool(self) -> Any:
         """The httpcore connection pool behind the client (private; tests only)."""
-        return sdk_http_client(self.qs)._transport._pool  # type: ignore[union-attr]
+        return sdk_http_client(self.qs)._transport._pool
 
     def assert_pool_idle(self) -> None:
         """No request holds a connection, and every pooled connection is idle or closed."""
@@ -336,8 +346,8 @@ class Handle:
                 self.portal.call(self.http_client.aclose)  # type: ignore[union-attr]
 
 
-def sdk_http_client(qs: Quickshops | AsyncQuickshops) -> httpx.Client | httpx.AsyncClient:
-    """The httpx client a client sends through (private attributes; tests only)."""
+def sdk_http_client(qs: Quickshops | AsyncQuickshops) -> Any:
+    """The httpx2 client a client sends through (private attributes; tests only)."""
     return qs._pool.client
 
 
@@ -352,8 +362,8 @@ class Driver:
     def open(
         self,
         *,
-        transport: httpx.BaseTransport | httpx.AsyncBaseTransport | None = None,
-        http_client: httpx.Client | httpx.AsyncClient | None = None,
+        transport: httpx2.BaseTransport | httpx2.AsyncBaseTransport | None = None,
+        http_client: httpx2.Client | httpx2.AsyncClient | None = None,
         **options: Any,
     ) -> Handle:
         """Open a client with `KEY` and `options`, through `http_client` or `transport`.
@@ -364,11 +374,11 @@ class Driver:
         qs: Quickshops | AsyncQuickshops
         if self.portal is None:
             if transport is not None:
-                http_client = httpx.Client(transport=transport)  # type: ignore[arg-type]
+                http_client = httpx2.Client(transport=transport)  # type: ignore[arg-type]
             qs = Quickshops(http_client=http_client, **options)  # type: ignore[arg-type]
         else:
             if transport is not None:
-                http_client = httpx.AsyncClient(transport=transport)  # type: ignore[arg-type]
+                http_client = httpx2.AsyncClient(transport=transport)  # type: ignore[arg-type]
             qs = AsyncQuickshops(http_client=http_client, **options)  # type: ignore[arg-type]
         handle = Handle(qs, self.portal, http_client)
         self.handles.append(handle)
@@ -394,7 +404,7 @@ def open_driver(kind: str) -> Iterator[Driver]:
 
 
 HTTPX_TRIO_GENERATORS = (
-    r"Async generator 'http(x|core)\.[\w.]+' was garbage collected before it had been exhausted"
+    r"Async generator 'http(x|core)2?\.[\w.]+' was garbage collected before it had been exhausted"
 )
 """httpx and httpcore leave some async generators unexhausted when a request fails midway
 (a write to a reset socket, a body that does not decode), which trio, unlike asyncio,

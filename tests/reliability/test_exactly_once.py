@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, Protocol
 
-import httpx
+import httpx2
 import pytest
 
 from quickshops import APIConnectionError, InternalServerError, QuickshopsError
@@ -277,7 +277,7 @@ def test_timeout_after_apply_is_applied_once(
 ) -> None:
     """A purchase step whose answer never comes in time is retried and applied once."""
     server = fault_servers()
-    handle = driver.open(base_url=server.url, timeout=httpx.Timeout(5.0, read=0.05))
+    handle = driver.open(base_url=server.url, timeout=httpx2.Timeout(5.0, read=0.05))
     cart = handle.call(lambda qs: qs.cart.create(lines=[(DIGITAL_PRODUCT_ID, 1)]))
     before = server.emulator.effects[route]
     calls: dict[str, Callable[[Any], Any]] = {

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 
 from quickshops import (
@@ -394,7 +394,7 @@ def test_fault_matrix(
 ) -> None:
     """Every route ends as the contract says under this fault, leaving the pool idle."""
     server = fault_servers()
-    timeout = httpx.Timeout(5.0, read=case.timeout)
+    timeout = httpx2.Timeout(5.0, read=case.timeout)
     handle = driver.open(base_url=server.url, timeout=timeout, max_retries=MAX_RETRIES)
     failures = {}
     for route in ROUTES:
@@ -416,7 +416,7 @@ def test_connection_refused(
         with pytest.raises(APIConnectionError) as caught:
             handle.call(route.bound(state))
         assert type(caught.value) is APIConnectionError, route.name
-        assert isinstance(caught.value.__cause__, httpx.ConnectError), route.name
+        assert isinstance(caught.value.__cause__, httpx2.ConnectError), route.name
         assert time.monotonic() - start < CALL_LIMIT, route.name
         delays = sleeps.take()
         assert len(delays) == MAX_RETRIES, (route.name, delays)

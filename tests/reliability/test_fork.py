@@ -20,7 +20,7 @@ SCRIPT = textwrap.dedent(
     import json, os, sys
 
     import anyio
-    import httpx
+    import httpx2
 
     from quickshops import APIConnectionError, AsyncQuickshops, Quickshops
 
@@ -60,7 +60,7 @@ SCRIPT = textwrap.dedent(
     elif KIND == "own-async":
         qs = AsyncQuickshops(api_key=KEY, base_url=URL)
     else:
-        qs = Quickshops(api_key=KEY, base_url=URL, http_client=httpx.Client())
+        qs = Quickshops(api_key=KEY, base_url=URL, http_client=httpx2.Client())
     call(qs)
     parent_client = qs._pool.client
     parent_ports = local_ports(parent_client)

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -65,12 +65,12 @@ class Replies:
         self.status = 200
         self.headers: list[tuple[bytes, bytes]] = []
         self.body = b""
-        self.requests: list[httpx.Request] = []
+        self.requests: list[httpx2.Request] = []
 
-    def __call__(self, request: httpx.Request) -> httpx.Response:
+    def __call__(self, request: httpx2.Request) -> httpx2.Response:
         """Record `request` and answer it with the response under test."""
         self.requests.append(request)
-        return httpx.Response(self.status, headers=self.headers, content=self.body)
+        return httpx2.Response(self.status, headers=self.headers, content=self.body)
 
 
 def payloads() -> dict[str, Any]:
@@ -216,7 +216,7 @@ def expected_error(status: int) -> tuple[type[QuickshopsError], ...]:
 def mock_client(driver: Driver) -> tuple[Any, Replies]:
     """A client (of each flavour) whose every request gets the response under test."""
     replies = Replies()
-    handle = driver.open(transport=httpx.MockTransport(replies), max_retries=1)
+    handle = driver.open(transport=httpx2.MockTransport(replies), max_retries=1)
     return handle, replies
 
 
@@ -436,7 +436,7 @@ def test_ids_in_bodies_never_change_the_route(
     """Ids carried in a JSON body reach the server verbatim, on the route called."""
     replies = Replies()
     replies.status = 404
-    handle = driver.open(transport=httpx.MockTransport(replies), max_retries=0)
+    handle = driver.open(transport=httpx2.MockTransport(replies), max_retries=0)
     for nasty in NASTY_IDS:
         with pytest.raises(NotFoundError):
             handle.call(call_with(call, nasty))
@@ -449,19 +449,19 @@ def test_ids_in_bodies_never_change_the_route(
 # Keys and headers are refused before any I/O
 
 
-def unsent_transport() -> tuple[httpx.MockTransport, list[httpx.Request]]:
-    sent: list[httpx.Request] = []
+def unsent_transport() -> tuple[httpx2.MockTransport, list[httpx2.Request]]:
+    sent: list[httpx2.Request] = []
 
-    def handler(request: httpx.Request) -> httpx.Response:
+    def handler(request: httpx2.Request) -> httpx2.Response:
         sent.append(request)
-        return httpx.Response(200)
+        return httpx2.Response(200)
 
-    return httpx.MockTransport(handler), sent
+    return httpx2.MockTransport(handler), sent
 
 
 CLIENTS: list[tuple[type[Quickshops] | type[AsyncQuickshops], type]] = [
-    (Quickshops, httpx.Client),
-    (AsyncQuickshops, httpx.AsyncClient),
+    (Quickshops, httpx2.Client),
+    (AsyncQuickshops, httpx2.AsyncClient),
 ]
 CONTROL = ["\n", "\r", "\r\n", "\x00", "\x7f", "\x1b", "\t", "\u2028", "\x85", " "]
 
@@ -553,9 +553,9 @@ def test_redirects_never_carry_the_key_elsewhere(
     target = f"http://127.0.0.1:{elsewhere.port}/v1/collect"
     if follow:
         http_client: Any = (
-            httpx.Client(follow_redirects=True)
+            httpx2.Client(follow_redirects=True)
             if driver.portal is None
-            else httpx.AsyncClient(follow_redirects=True)
+            else httpx2.AsyncClient(follow_redirects=True)
         )
         handle = driver.open(base_url=api_server.url, http_client=http_client)
     else:

@@ -3,7 +3,7 @@
 The emulator serves from its own process (`loadserver.py`), so every socket in this
 process's ``/proc/self/fd`` during the run is a client socket. A sampling thread counts
 them (and the pool's connections) every few milliseconds; they must never exceed the
-pool limit given to the client with `httpx.Limits`. After the client is closed, the
+pool limit given to the client with `httpx2.Limits`. After the client is closed, the
 process must hold exactly the file descriptors it held before.
 
 Each call is tagged (header ``x-load-call``, from a context variable, by an httpx event
@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import anyio
-import httpx
+import httpx2
 import pytest
 
 from quickshops import (
@@ -59,14 +59,14 @@ SAMPLE_SECONDS = 0.005
 CALL_ID: contextvars.ContextVar[str | None] = contextvars.ContextVar("call_id", default=None)
 
 
-def tag(request: httpx.Request) -> None:
+def tag(request: httpx2.Request) -> None:
     """Name the call each request belongs to, for the server's fault budget."""
     call = CALL_ID.get()
     if call is not None:
         request.headers["x-load-call"] = call
 
 
-async def tag_async(request: httpx.Request) -> None:
+async def tag_async(request: httpx2.Request) -> None:
     """`tag`, for the async client's event hooks."""
     tag(request)
 
@@ -296,8 +296,8 @@ async def test_load_async_client(load_server: LoadServer, sleeps: Sleeps) -> Non
     """10,000 calls, 200 at a time, through one AsyncQuickshops: all succeed, no leak."""
     fds_before = open_fds()
     baseline_sockets = socket_count()
-    limits = httpx.Limits(max_connections=ASYNC_POOL, max_keepalive_connections=ASYNC_POOL)
-    http_client = httpx.AsyncClient(limits=limits, event_hooks={"request": [tag_async]})
+    limits = httpx2.Limits(max_connections=ASYNC_POOL, max_keepalive_connections=ASYNC_POOL)
+    http_client = httpx2.AsyncClient(limits=limits, event_hooks={"request": [tag_async]})
     qs = AsyncQuickshops(
         api_key=KEY, base_url=load_server.url, http_client=http_client, max_retries=MAX_RETRIES
     )
@@ -351,8 +351,8 @@ def test_load_threads_sharing_sync_client(load_server: LoadServer, sleeps: Sleep
     """10,000 calls from 16 threads sharing one Quickshops: all succeed, no leak."""
     fds_before = open_fds()
     baseline_sockets = socket_count()
-    limits = httpx.Limits(max_connections=SYNC_POOL, max_keepalive_connections=SYNC_POOL)
-    http_client = httpx.Client(limits=limits, event_hooks={"request": [tag]})
+    limits = httpx2.Limits(max_connections=SYNC_POOL, max_keepalive_connections=SYNC_POOL)
+    http_client = httpx2.Client(limits=limits, event_hooks={"request": [tag]})
     qs = Quickshops(
         api_key=KEY, base_url=load_server.url, http_client=http_client, max_retries=MAX_RETRIES
     )
@@ -414,7 +414,7 @@ def test_load_threads_sharing_sync_client(load_server: LoadServer, sleeps: Sleep
 def test_emulator_server_answers_kept_alive_requests_promptly() -> None:
     """The loopback emulator answers each request on a kept-alive connection in under 20 ms."""
     emulator = Emulator()
-    with EmulatorServer(emulator) as server, httpx.Client(base_url=server.url) as client:
+    with EmulatorServer(emulator) as server, httpx2.Client(base_url=server.url) as client:
         client.get("/health").raise_for_status()  # connect, and warm up
         timings = []
         for _ in range(20):

@@ -32,7 +32,7 @@ JSON = {"content-type": "application/json"}
 HTML = {"content-type": "text/html"}
 
 
-THIRD_PARTY_LOGS = ("log record of 'httpcore", "log record of 'httpx'")
+THIRD_PARTY_LOGS = ("log record of 'httpcore", "log record of 'httpx2'", "log record of 'httpx'")
 
 
 def take_leaks() -> list[str]:

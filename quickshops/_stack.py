@@ -1,0 +1,72 @@
+"""The HTTP library under the SDK: httpx2, and httpx in a caller's own client.
+
+The SDK's own connection pools are ``httpx2`` clients: the maintained fork of httpx,
+the same API under another name, whose pool neither drops requests shared by many
+threads nor collapses under hundreds of concurrent tasks (``docs/http-stack.md``). A
+caller may still pass an ``httpx`` client; the SDK never imports httpx itself, and
+learns which library an object belongs to from `library_of`. Both libraries' errors are
+mapped to the SDK's own, so neither leaks out of a call.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from typing import TYPE_CHECKING, Any
+
+import httpx2
+
+from ._constants import DEFAULT_LIMITS
+
+if TYPE_CHECKING:
+    from types import ModuleType
+    from typing import TypeAlias
+
+    import httpx
+
+    AsyncHTTPClient: TypeAlias = httpx2.AsyncClient | httpx.AsyncClient
+    HTTPClient: TypeAlias = httpx2.Client | httpx.Client
+    HTTPTimeout: TypeAlias = httpx2.Timeout | httpx.Timeout
+    HTTPResponse: TypeAlias = httpx2.Response | httpx.Response
+
+LIBRARIES = frozenset({"httpx2", "httpx"})
+"""The libraries whose clients, requests, responses and errors the SDK understands."""
+
+
+def library_of(obj: object) -> ModuleType | None:
+    """Return the HTTP library (the ``httpx2`` or ``httpx`` module) `obj` comes from.
+
+    A subclass defined elsewhere (a caller's own transport error, say) counts as its
+    library's. None when `obj` belongs to neither.
+    """
+    for cls in type(obj).__mro__:
+        root = cls.__module__.partition(".")[0]
+        if root in LIBRARIES:
+            return sys.modules[root]
+    return None
+
+
+def own_client(cls: type[Any], timeout: httpx2.Timeout) -> Any:
+    """Make the connection pool the SDK owns: `cls` is ``httpx2.AsyncClient`` or ``Client``.
+
+    Redirects are never followed (the key must not reach another host), and the pool
+    keeps as many connections alive as it may open, so that a burst does not make it
+    close and reopen connections (see `DEFAULT_LIMITS`).
+    """
+    return cls(timeout=timeout, limits=DEFAULT_LIMITS, follow_redirects=False)
+
+
+@functools.lru_cache(maxsize=1024)
+def parse_url(library: ModuleType, url: str) -> Any:
+    """Parse `url` once per library: a storefront asks for the same few paths again and again."""
+    return library.URL(url)
+
+
+def as_timeout(timeout: Any) -> httpx2.Timeout | None:
+    """Return an httpx or httpx2 `Timeout` as an ``httpx2.Timeout``; None for anything else."""
+    if isinstance(timeout, httpx2.Timeout):
+        return timeout
+    library = library_of(timeout)
+    if library is not None and isinstance(timeout, library.Timeout):
+        return httpx2.Timeout(**timeout.as_dict())
+    return None
