@@ -1,4 +1,4 @@
-"""Benchmarks of the SDK against raw httpx, measured in the same run.
+"""Benchmarks of the SDK against raw httpx2 (its own stack) and raw httpx, in the same run.
 
     python benchmarks/run.py            # full run (a few minutes)
     python benchmarks/run.py --quick    # short run (under a minute)
@@ -26,18 +26,21 @@ import sys
 import time
 import tracemalloc
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 import anyio
 import httpx
+import httpx2
 
 import quickshops
 
 HERE = Path(__file__).resolve().parent
 KEY = "qk_bench_secret_0000000000000"
 BASE = "https://api.quickshops.app/v1"
+# Real responses carry fields the SDK does not map (timestamps, internal ids).
+UNMAPPED = {"createdAt": "2026-01-02T03:04:05Z", "updatedAt": "2026-01-02T03:04:05Z", "__v": 0}
 PRODUCT = {
     "_id": "prod_1",
     "storeId": "store_1",
@@ -51,41 +54,38 @@ PRODUCT = {
     "isActive": True,
     "category": "tea",
     "details": ["100 g"],
+    **UNMAPPED,
 }
 CART = {
     "id": "cart_1",
     "storeId": "store_1",
     "lines": [{"productId": "prod_1", "quantity": 2, "product": PRODUCT}],
     "totals": {"subtotal": 3998, "total": 3998, "currency": "usd"},
+    **UNMAPPED,
 }
 HEADERS = {
     "x-api-key": KEY,
     "accept": "application/json",
     "user-agent": f"quickshops-python/{quickshops.__version__}",
 }
-# Explicit, modest limits: on loopback, pools of many keep-alive connections stall at
-# random and measure the stalls rather than the clients.
-LIMITS = httpx.Limits(max_connections=10, max_keepalive_connections=10)
 
 
-def _answer(payload: Any) -> Callable[[httpx.Request], httpx.Response]:
-    body = json.dumps({"data": payload}).encode()
+def _transport(library: Any) -> Any:
+    """A mock transport of `library` (httpx2 or httpx): a product for a GET, else a cart."""
     headers = {"content-type": "application/json", "x-request-id": "req_bench"}
+    bodies = {
+        method: json.dumps({"data": payload}).encode()
+        for method, payload in (("GET", PRODUCT), ("POST", CART))
+    }
 
-    def handler(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(200, content=body, headers=headers)
+    def handler(request: Any) -> Any:
+        return library.Response(200, content=bodies[request.method], headers=headers)
 
-    return handler
-
-
-def _handler(request: httpx.Request) -> httpx.Response:
-    route = PRODUCT_ANSWER if request.method == "GET" else CART_ANSWER
-    return route(request)
+    return library.MockTransport(handler)
 
 
-PRODUCT_ANSWER = _answer(PRODUCT)
-CART_ANSWER = _answer(CART)
-TRANSPORT = httpx.MockTransport(_handler)
+TRANSPORT = _transport(httpx2)
+HTTPX_TRANSPORT = _transport(httpx)
 
 
 def per_call(loop: Callable[[int], float], n: int) -> float:
@@ -94,7 +94,7 @@ def per_call(loop: Callable[[int], float], n: int) -> float:
 
 
 def interleave(
-    runs: dict[str, Callable[[], float]], repeats: int, warmup: int = 2
+    runs: Mapping[str, Callable[[], float]], repeats: int, warmup: int = 2
 ) -> dict[str, float]:
     """Run each measurement in turn, `repeats` times, and return the median of each."""
     samples: dict[str, list[float]] = {name: [] for name in runs}
@@ -110,10 +110,8 @@ def interleave(
 # a. Per-call cost on httpx.MockTransport ------------------------------------------------
 
 
-def sync_loops() -> dict[str, Callable[[int], float]]:
-    """Timed loops for the sync client and for raw httpx doing the same work."""
-    raw = httpx.Client(transport=TRANSPORT)
-    qs = quickshops.Quickshops(api_key=KEY, http_client=httpx.Client(transport=TRANSPORT))
+def raw_sync_loops(raw: Any, label: str) -> dict[str, Callable[[int], float]]:
+    """Timed loops for a raw client (httpx2 or httpx) doing the SDK's work by hand."""
     product_url = f"{BASE}/products/prod_1"
     lines_url = f"{BASE}/cart/cart_1/lines"
 
@@ -123,12 +121,6 @@ def sync_loops() -> dict[str, Callable[[int], float]]:
             response = raw.get(product_url, headers=HEADERS)
             response.raise_for_status()
             response.json()
-        return time.perf_counter() - start
-
-    def sdk_get(n: int) -> float:
-        start = time.perf_counter()
-        for _ in range(n):
-            qs.products.get("prod_1")
         return time.perf_counter() - start
 
     def raw_add(n: int) -> float:
@@ -141,19 +133,35 @@ def sync_loops() -> dict[str, Callable[[int], float]]:
             response.json()
         return time.perf_counter() - start
 
+    return {f"{label} get": raw_get, f"{label} add": raw_add}
+
+
+def sync_loops() -> dict[str, Callable[[int], float]]:
+    """Timed loops for the sync client and for raw httpx2 and httpx doing the same work."""
+    qs = quickshops.Quickshops(api_key=KEY, http_client=httpx2.Client(transport=TRANSPORT))
+
+    def sdk_get(n: int) -> float:
+        start = time.perf_counter()
+        for _ in range(n):
+            qs.products.get("prod_1")
+        return time.perf_counter() - start
+
     def sdk_add(n: int) -> float:
         start = time.perf_counter()
         for _ in range(n):
             qs.cart.add_line("cart_1", "prod_1")
         return time.perf_counter() - start
 
-    return {"raw get": raw_get, "sdk get": sdk_get, "raw add": raw_add, "sdk add": sdk_add}
+    return {
+        **raw_sync_loops(httpx2.Client(transport=TRANSPORT), "raw"),
+        **raw_sync_loops(httpx.Client(transport=HTTPX_TRANSPORT), "httpx"),
+        "sdk get": sdk_get,
+        "sdk add": sdk_add,
+    }
 
 
-def async_loops() -> dict[str, Callable[[int], Awaitable[float]]]:
-    """Timed loops for the async client and for raw httpx doing the same work."""
-    raw = httpx.AsyncClient(transport=TRANSPORT)
-    qs = quickshops.AsyncQuickshops(api_key=KEY, http_client=httpx.AsyncClient(transport=TRANSPORT))
+def raw_async_loops(raw: Any, label: str) -> dict[str, Callable[[int], Awaitable[float]]]:
+    """Timed loops for a raw async client (httpx2 or httpx) doing the SDK's work by hand."""
     product_url = f"{BASE}/products/prod_1"
     lines_url = f"{BASE}/cart/cart_1/lines"
 
@@ -163,12 +171,6 @@ def async_loops() -> dict[str, Callable[[int], Awaitable[float]]]:
             response = await raw.get(product_url, headers=HEADERS)
             response.raise_for_status()
             response.json()
-        return time.perf_counter() - start
-
-    async def sdk_get(n: int) -> float:
-        start = time.perf_counter()
-        for _ in range(n):
-            await qs.products.get("prod_1")
         return time.perf_counter() - start
 
     async def raw_add(n: int) -> float:
@@ -181,13 +183,33 @@ def async_loops() -> dict[str, Callable[[int], Awaitable[float]]]:
             response.json()
         return time.perf_counter() - start
 
+    return {f"{label} get": raw_get, f"{label} add": raw_add}
+
+
+def async_loops() -> dict[str, Callable[[int], Awaitable[float]]]:
+    """Timed loops for the async client and for raw httpx2 and httpx doing the same work."""
+    qs = quickshops.AsyncQuickshops(
+        api_key=KEY, http_client=httpx2.AsyncClient(transport=TRANSPORT)
+    )
+
+    async def sdk_get(n: int) -> float:
+        start = time.perf_counter()
+        for _ in range(n):
+            await qs.products.get("prod_1")
+        return time.perf_counter() - start
+
     async def sdk_add(n: int) -> float:
         start = time.perf_counter()
         for _ in range(n):
             await qs.cart.add_line("cart_1", "prod_1")
         return time.perf_counter() - start
 
-    return {"raw get": raw_get, "sdk get": sdk_get, "raw add": raw_add, "sdk add": sdk_add}
+    return {
+        **raw_async_loops(httpx2.AsyncClient(transport=TRANSPORT), "raw"),
+        **raw_async_loops(httpx.AsyncClient(transport=HTTPX_TRANSPORT), "httpx"),
+        "sdk get": sdk_get,
+        "sdk add": sdk_add,
+    }
 
 
 def bench_per_call(calls: int, repeats: int) -> dict[str, float]:
@@ -221,9 +243,9 @@ def bench_per_call(calls: int, repeats: int) -> dict[str, float]:
 
 def bench_facade(calls: int, repeats: int) -> dict[str, float]:
     """Per-call seconds of the sync client and of a naive asyncio.run() wrapper."""
-    qs = quickshops.Quickshops(api_key=KEY, http_client=httpx.Client(transport=TRANSPORT))
+    qs = quickshops.Quickshops(api_key=KEY, http_client=httpx2.Client(transport=TRANSPORT))
     aqs = quickshops.AsyncQuickshops(
-        api_key=KEY, http_client=httpx.AsyncClient(transport=TRANSPORT)
+        api_key=KEY, http_client=httpx2.AsyncClient(transport=TRANSPORT)
     )
 
     def facade() -> float:
@@ -259,6 +281,7 @@ def bench_import(repeats: int) -> dict[str, float]:
     runs = {
         "python -c pass": timed("pass"),
         "import httpx": timed("import httpx"),
+        "import httpx2": timed("import httpx2"),
         "import quickshops": timed("import quickshops"),
     }
     medians = interleave(runs, repeats, warmup=3)
@@ -266,7 +289,7 @@ def bench_import(repeats: int) -> dict[str, float]:
     return {name: value - base for name, value in medians.items()}
 
 
-# d. Loopback throughput against a minimal uvicorn app -----------------------------------
+# d. Loopback throughput under concurrency, against a minimal uvicorn app ----------------
 
 
 def _free_port() -> int:
@@ -276,8 +299,14 @@ def _free_port() -> int:
         return port
 
 
-def bench_throughput(requests: int, concurrency: int, repeats: int) -> dict[str, float]:
-    """Requests per second through one client, SDK and raw httpx, same limits."""
+def bench_concurrency(
+    calls: int, concurrencies: tuple[int, ...], repeats: int
+) -> dict[tuple[int, str], float]:
+    """Calls per second of one client shared by N tasks, each client with its defaults.
+
+    The SDK (its own httpx2 pool), raw httpx2 and raw httpx each do `calls` product reads,
+    N tasks at a time pulling from one queue, against the same server; interleaved.
+    """
     port = _free_port()
     server = subprocess.Popen([sys.executable, str(HERE / "server.py"), str(port)])
     url = f"http://127.0.0.1:{port}/v1"
@@ -285,38 +314,51 @@ def bench_throughput(requests: int, concurrency: int, repeats: int) -> dict[str,
         deadline = time.monotonic() + 20
         while True:
             try:
-                httpx.get(f"{url}/health", timeout=1)
+                httpx2.get(f"{url}/health", timeout=1)
                 break
-            except httpx.TransportError:
+            except httpx2.TransportError:
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.05)
 
-        async def run(use_sdk: bool) -> float:
-            async with httpx.AsyncClient(limits=LIMITS, timeout=30) as client:
-                qs = quickshops.AsyncQuickshops(api_key=KEY, base_url=url, http_client=client)
-                limiter = anyio.Semaphore(concurrency)
+        async def run(kind: str, concurrency: int) -> float:
+            product_url = f"{url}/products/prod_1"
+            async with quickshops.AsyncQuickshops(api_key=KEY, base_url=url) as qs:
+                raw: Any = None
+                if kind == "raw httpx2":
+                    raw = httpx2.AsyncClient()
+                elif kind == "raw httpx":
+                    raw = httpx.AsyncClient()
+                indices = iter(range(calls))
 
-                async def one() -> None:
-                    async with limiter:
-                        if use_sdk:
+                async def worker() -> None:
+                    for _ in indices:
+                        if raw is None:
                             await qs.products.get("prod_1")
                         else:
-                            response = await client.get(f"{url}/products/prod_1", headers=HEADERS)
+                            response = await raw.get(product_url, headers=HEADERS)
                             response.raise_for_status()
                             response.json()
 
                 start = time.perf_counter()
                 async with anyio.create_task_group() as group:
-                    for _ in range(requests):
-                        group.start_soon(one)
-                return requests / (time.perf_counter() - start)
+                    for _ in range(concurrency):
+                        group.start_soon(worker)
+                elapsed = time.perf_counter() - start
+                if raw is not None:
+                    await raw.aclose()
+                return calls / elapsed
 
-        return interleave(
-            {"raw httpx": lambda: anyio.run(run, False), "sdk": lambda: anyio.run(run, True)},
-            repeats,
-            warmup=1,
-        )
+        runs: dict[str, Callable[[], float]] = {
+            f"{concurrency} {kind}": functools.partial(anyio.run, run, kind, concurrency)
+            for concurrency in concurrencies
+            for kind in ("sdk", "raw httpx2", "raw httpx")
+        }
+        medians = interleave(runs, repeats, warmup=1)
+        return {
+            (int(name.split(" ", 1)[0]), name.split(" ", 1)[1]): value
+            for name, value in medians.items()
+        }
     finally:
         server.terminate()
         server.wait(timeout=10)
@@ -327,7 +369,7 @@ def bench_throughput(requests: int, concurrency: int, repeats: int) -> dict[str,
 
 def bench_memory(calls: int) -> float:
     """Bytes still allocated after `calls` calls, once warmed up (tracemalloc)."""
-    qs = quickshops.Quickshops(api_key=KEY, http_client=httpx.Client(transport=TRANSPORT))
+    qs = quickshops.Quickshops(api_key=KEY, http_client=httpx2.Client(transport=TRANSPORT))
     for _ in range(1000):
         qs.products.get("prod_1")
         qs.cart.add_line("cart_1", "prod_1")
@@ -345,7 +387,7 @@ def bench_memory(calls: int) -> float:
 
 def profile(calls: int = 5000) -> None:
     """Print where the time of `calls` sync add_line calls goes, by own time (cProfile)."""
-    qs = quickshops.Quickshops(api_key=KEY, http_client=httpx.Client(transport=TRANSPORT))
+    qs = quickshops.Quickshops(api_key=KEY, http_client=httpx2.Client(transport=TRANSPORT))
     for _ in range(500):
         qs.cart.add_line("cart_1", "prod_1")
     profiler = cProfile.Profile()
@@ -369,7 +411,8 @@ def main() -> int:
     calls, repeats = (300, 5) if quick else (2000, 11)
     started = time.perf_counter()
     print(
-        f"quickshops {quickshops.__version__}, httpx {httpx.__version__}, "
+        f"quickshops {quickshops.__version__}, httpx2 {httpx2.__version__}, "
+        f"httpx {httpx.__version__}, "
         f"Python {platform.python_version()}, {platform.machine()}, "
         f"{os.cpu_count()} CPUs, {'quick' if quick else 'full'} run"
     )
@@ -386,8 +429,14 @@ def main() -> int:
     for mode in ("sync", "async"):
         for call, key in (("products.get", "get"), ("cart.add_line", "add")):
             sdk, raw = cost[f"{mode} sdk {key}"], cost[f"{mode} raw {key}"]
+            plain = cost[f"{mode} httpx {key}"]
             rows.append(
-                (f"{mode} {call} per call", f"{sdk * 1e6:.1f} us", f"raw httpx {raw * 1e6:.1f} us")
+                (
+                    f"{mode} {call} per call",
+                    f"{sdk * 1e6:.1f} us",
+                    f"raw httpx2 {raw * 1e6:.1f} us, raw httpx {plain * 1e6:.1f} us "
+                    f"(x{sdk / plain:.2f})",
+                )
             )
             ratio(f"{mode} {call}", sdk / raw, "<= 1.10", sdk / raw <= 1.10)
 
@@ -408,21 +457,30 @@ def main() -> int:
         (
             "import (net of startup)",
             f"{sdk_import * 1e3:.1f} ms",
-            f"import httpx {httpx_import * 1e3:.1f} ms",
+            f"import httpx {httpx_import * 1e3:.1f} ms, "
+            f"import httpx2 {imports['import httpx2'] * 1e3:.1f} ms",
         )
     )
-    ratio("import", sdk_import / httpx_import, "<= 1.35", sdk_import / httpx_import <= 1.35)
+    # The SDK's own import cost is measured against its own stack's.
+    sdk_over_stack = sdk_import / imports["import httpx2"]
+    ratio("import / httpx2", sdk_over_stack, "<= 1.35", sdk_over_stack <= 1.35)
+    summary.append(f"import / httpx {sdk_import / httpx_import:.2f}")
 
-    throughput = bench_throughput(2000, 100, 3 if quick else 7)
-    sdk_rps, raw_rps = throughput["sdk"], throughput["raw httpx"]
-    rows.append(
-        (
-            "loopback 2,000 req, concurrency 100",
-            f"{sdk_rps:.0f} req/s",
-            f"raw httpx {raw_rps:.0f} req/s",
+    concurrencies = (50, 300)
+    throughput = bench_concurrency(1500 if quick else 4000, concurrencies, 1 if quick else 3)
+    for concurrency in concurrencies:
+        sdk_rps = throughput[concurrency, "sdk"]
+        raw2_rps = throughput[concurrency, "raw httpx2"]
+        raw_rps = throughput[concurrency, "raw httpx"]
+        rows.append(
+            (
+                f"loopback, {concurrency} tasks, defaults",
+                f"{sdk_rps:.0f} calls/s",
+                f"raw httpx2 {raw2_rps:.0f} calls/s, raw httpx {raw_rps:.0f} calls/s",
+            )
         )
-    )
-    ratio("throughput", sdk_rps / raw_rps, ">= 0.95", sdk_rps / raw_rps >= 0.95)
+        summary.append(f"{concurrency} tasks / raw httpx2 {sdk_rps / raw2_rps:.2f}")
+        summary.append(f"{concurrency} tasks / raw httpx {sdk_rps / raw_rps:.2f}")
 
     growth = bench_memory(4000 if quick else 20_000)
     rows.append(

@@ -9,6 +9,8 @@
 - `Sleeps`: records retry sleeps instead of waiting (``anyio.sleep`` and ``time.sleep``).
 - Every test is bounded: past `TEST_LIMIT` seconds the run dumps its stacks and exits.
 - `FIGURES`: counts printed at the end of the run (requests, faults, duplicates...).
+- `ServerProcess`: a server script of this package (`loadserver.py`, `stressserver.py`)
+  in its own process on a free loopback port.
 """
 
 from __future__ import annotations
@@ -18,6 +20,9 @@ import contextlib
 import faulthandler
 import json
 import logging
+import os
+import subprocess
+import sys
 import threading
 import time
 import traceback
@@ -25,6 +30,7 @@ import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import anyio
@@ -422,6 +428,60 @@ def driver(request: pytest.FixtureRequest) -> Iterator[Driver]:
 
 
 # Servers
+
+
+@dataclass
+class ServerProcess:
+    """A server script of this package in its own process.
+
+    Its URL is known once it has started, and the figures it prints as its last line of
+    JSON once it has stopped.
+    """
+
+    url: str
+    process: subprocess.Popen[str]
+    figures: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def port(self) -> int:
+        """The server's port."""
+        return int(self.url.rpartition(":")[2].partition("/")[0])
+
+    def stop(self) -> dict[str, Any]:
+        """Close its stdin, wait for it to exit, and return its figures."""
+        assert self.process.stdin is not None
+        assert self.process.stdout is not None
+        self.process.stdin.close()
+        line = self.process.stdout.readline()
+        self.process.wait(timeout=10)
+        self.process.stdout.close()
+        self.figures = json.loads(line)
+        return self.figures
+
+
+@contextlib.contextmanager
+def server_process(script: str, env: dict[str, str]) -> Iterator[ServerProcess]:
+    """Run `script` (a file of this package) with `env` added; killed afterwards if running."""
+    process = subprocess.Popen(
+        [sys.executable, str(Path(__file__).with_name(script))],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, **env},
+    )
+    assert process.stdout is not None
+    url = process.stdout.readline().strip()
+    assert url.startswith("http://127.0.0.1:"), url
+    server = ServerProcess(url, process)
+    try:
+        yield server
+    finally:
+        if process.returncode is None and not server.figures:
+            process.kill()
+            process.wait(timeout=10)
+            for stream in (process.stdin, process.stdout):
+                if stream is not None:
+                    stream.close()
 
 
 @pytest.fixture

@@ -9,6 +9,10 @@ A request whose ``x-load-call`` header names its call (the load tests set it wit
 httpx event hook) fails with 503 with probability ``LOAD_FAILURE_RATE`` (0.1), through
 the emulator's own fault injection, but never more than ``LOAD_MAX_FAILURES`` (2) times
 for one call: a client with that many retries must therefore always succeed.
+
+The server also counts, per call and route, the effects the emulator applied (a
+replayed Idempotency-Key applies none), so that "exactly once" is judged by what the
+server did for each call, whatever the call returned.
 """
 
 from __future__ import annotations
@@ -39,6 +43,9 @@ class FlakyEmulator(Emulator):
         self.handled = 0
         self.injected = 0
         self.failed_calls: collections.Counter[str] = collections.Counter()
+        self.applied: dict[str, collections.Counter[str]] = collections.defaultdict(
+            collections.Counter
+        )
         self._random = random.Random(seed)
         self._flaky_lock = threading.Lock()
 
@@ -62,16 +69,22 @@ class FlakyEmulator(Emulator):
                 self.failed_calls[call] += 1
                 self.injected += 1
                 self.faults.fail_next("*", status=503)
-            return super().handle(method, path, query, headers, body)
+            before = self.effects.copy()
+            reply = super().handle(method, path, query, headers, body)
+            if call is not None:
+                for route, applied in (self.effects - before).items():
+                    self.applied[route][call] += applied
+            return reply
 
     def figures(self) -> dict[str, object]:
-        """What the server saw: requests, 503s injected, calls failed once or more."""
+        """What the server saw: requests, 503s injected, calls failed, effects by call."""
         return {
             "requests": self.handled,
             "injected_503": self.injected,
             "calls_failed_once": sum(1 for n in self.failed_calls.values() if n == 1),
             "calls_failed_twice_or_more": sum(1 for n in self.failed_calls.values() if n > 1),
             "effects": dict(self.effects),
+            "applied": {route: dict(calls) for route, calls in self.applied.items()},
         }
 
 

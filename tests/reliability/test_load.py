@@ -16,17 +16,13 @@ from __future__ import annotations
 
 import contextvars
 import itertools
-import json
 import logging
 import os
-import subprocess
-import sys
 import threading
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import anyio
@@ -45,7 +41,15 @@ from quickshops import (
     Store,
 )
 from quickshops.testing import DIGITAL_PRODUCT_ID, MEMBER_SESSION_ID, Emulator, EmulatorServer
-from tests.reliability.conftest import AUDIT, KEY, Sleeps, count, quiet_pytest_log_capture
+from tests.reliability.conftest import (
+    AUDIT,
+    KEY,
+    ServerProcess,
+    Sleeps,
+    count,
+    quiet_pytest_log_capture,
+    server_process,
+)
 
 CALLS = 10_000
 ASYNC_CONCURRENCY = 200
@@ -109,57 +113,13 @@ MIX: tuple[tuple[str, Callable[[Any, Seeded], Any], type], ...] = (
 )
 
 
-@dataclass
-class LoadServer:
-    """The emulator's process: its URL, then, once stopped, its figures."""
-
-    url: str
-    process: subprocess.Popen[str]
-    figures: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def port(self) -> int:
-        """The server's port."""
-        return int(self.url.rpartition(":")[2].partition("/")[0])
-
-    def stop(self) -> dict[str, Any]:
-        """Close its stdin, wait for it to exit, and return its figures."""
-        assert self.process.stdin is not None
-        assert self.process.stdout is not None
-        self.process.stdin.close()
-        line = self.process.stdout.readline()
-        self.process.wait(timeout=10)
-        self.process.stdout.close()
-        self.figures = json.loads(line)
-        return self.figures
-
-
 @pytest.fixture
-def load_server() -> Iterator[LoadServer]:
+def load_server() -> Iterator[ServerProcess]:
     """The emulator in its own process on a free loopback port; stopped afterwards."""
-    script = Path(__file__).with_name("loadserver.py")
-    env = {**os.environ, "LOAD_API_KEY": KEY, "LOAD_FAILURE_RATE": str(FAILURE_RATE)}
+    env = {"LOAD_API_KEY": KEY, "LOAD_FAILURE_RATE": str(FAILURE_RATE)}
     env["LOAD_MAX_FAILURES"] = str(MAX_RETRIES)
-    process = subprocess.Popen(
-        [sys.executable, str(script)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-        env=env,
-    )
-    assert process.stdout is not None
-    url = process.stdout.readline().strip()
-    assert url.startswith("http://127.0.0.1:"), url
-    server = LoadServer(url, process)
-    try:
+    with server_process("loadserver.py", env) as server:
         yield server
-    finally:
-        if process.returncode is None and not server.figures:
-            process.kill()
-            process.wait(timeout=10)
-            for stream in (process.stdin, process.stdout):
-                if stream is not None:
-                    stream.close()
 
 
 def open_fds() -> dict[int, str]:
@@ -236,18 +196,36 @@ class Outcome:
 
     calls: Counter[str] = field(default_factory=Counter)
     failures: list[str] = field(default_factory=list)
+    succeeded: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    """The calls (``call-N``) that returned their model, by route."""
 
     def record(self, index: int, result: Any, returns: type, route: str) -> None:
         """Count a result of the right type; note anything else as a failure."""
         if isinstance(result, returns):
             self.calls[route] += 1
+            self.succeeded[route].add(f"call-{index}")
         else:
             self.failures.append(f"call {index} ({route}) gave {result!r}")
 
 
+def check_exactly_once(figures: dict[str, Any], outcome: Outcome) -> None:
+    """No call's effect was applied twice, and every mutation that returned was applied once.
+
+    Judged by what the server applied for each call, not by what the calls returned:
+    a call whose effect the server applied may still fail (its answer lost), and must
+    then have been applied once all the same, never twice.
+    """
+    for route, applied in figures["applied"].items():
+        twice = {call: n for call, n in applied.items() if n > 1}
+        assert not twice, f"{route}: applied more than once: {twice}"
+        missing = outcome.succeeded[route] - set(applied)
+        assert not missing, f"{route}: returned without being applied: {sorted(missing)[:5]}"
+
+
 def check_run(
-    server: LoadServer,
+    server: ServerProcess,
     outcome: Outcome,
+    final_quantity: int,
     sampler: Sampler,
     pool_limit: int,
     sleeps: Sleeps,
@@ -257,8 +235,11 @@ def check_run(
     elapsed: float,
     label: str,
 ) -> None:
-    """Every call succeeded, sockets stayed within the pool, nothing leaked."""
+    """Exactly once by what the server applied; every call succeeded, within the pool."""
     figures = server.stop()
+    check_exactly_once(figures, outcome)
+    added = sum(figures["applied"]["POST /cart/{cartId}/lines"].values())
+    assert 1 + added == final_quantity, "the cart does not hold each applied line exactly once"
     assert not outcome.failures, outcome.failures[:10]
     assert sum(outcome.calls.values()) == CALLS
     assert sampler.samples > 10, "the sampler did not run"
@@ -275,8 +256,6 @@ def check_run(
     assert len(others) <= 5, others
     assert figures["requests"] == CALLS + retries + seeding_requests, figures
     assert 0.08 * CALLS <= figures["injected_503"] <= 0.14 * CALLS, figures
-    added = outcome.calls["POST /cart/{cartId}/lines"]
-    assert figures["effects"]["POST /cart/{cartId}/lines"] == added, "a line was added twice"
     count(f"load_{label}_calls", CALLS)
     count(f"load_{label}_requests", figures["requests"])
     count(f"load_{label}_injected_503", figures["injected_503"])
@@ -292,7 +271,7 @@ def check_run(
     )
 
 
-async def test_load_async_client(load_server: LoadServer, sleeps: Sleeps) -> None:
+async def test_load_async_client(load_server: ServerProcess, sleeps: Sleeps) -> None:
     """10,000 calls, 200 at a time, through one AsyncQuickshops: all succeed, no leak."""
     fds_before = open_fds()
     baseline_sockets = socket_count()
@@ -330,11 +309,10 @@ async def test_load_async_client(load_server: LoadServer, sleeps: Sleeps) -> Non
     await qs.aclose()
     assert not http_client.is_closed, "the SDK closed a client it did not create"
     await http_client.aclose()
-    added = outcome.calls["POST /cart/{cartId}/lines"]
-    assert final.lines[0].quantity == 1 + added, "the cart does not hold each line exactly once"
     check_run(
         load_server,
         outcome,
+        final.lines[0].quantity,
         sampler,
         ASYNC_POOL,
         sleeps,
@@ -347,7 +325,7 @@ async def test_load_async_client(load_server: LoadServer, sleeps: Sleeps) -> Non
     count("load_async_concurrency", ASYNC_CONCURRENCY)
 
 
-def test_load_threads_sharing_sync_client(load_server: LoadServer, sleeps: Sleeps) -> None:
+def test_load_threads_sharing_sync_client(load_server: ServerProcess, sleeps: Sleeps) -> None:
     """10,000 calls from 16 threads sharing one Quickshops: all succeed, no leak."""
     fds_before = open_fds()
     baseline_sockets = socket_count()
@@ -394,11 +372,10 @@ def test_load_threads_sharing_sync_client(load_server: LoadServer, sleeps: Sleep
     qs.close()
     assert not http_client.is_closed, "the SDK closed a client it did not create"
     http_client.close()
-    added = outcome.calls["POST /cart/{cartId}/lines"]
-    assert final.lines[0].quantity == 1 + added, "the cart does not hold each line exactly once"
     check_run(
         load_server,
         outcome,
+        final.lines[0].quantity,
         sampler,
         SYNC_POOL,
         sleeps,
