@@ -23,11 +23,15 @@ from ._exceptions import (
     RateLimitError,
     UnprocessableEntityError,
 )
+from ._exports import publish
 from ._models import (
+    JSON,
+    APIResponse,
     Cart,
     CartLine,
     CartLineInput,
     CartTotals,
+    Catalog,
     CheckoutLineItem,
     CheckoutSession,
     CheckoutSessionDetails,
@@ -35,12 +39,15 @@ from ._models import (
     PortalSession,
     Product,
     Store,
+    StoreTheme,
 )
 from ._sync._client import Quickshops
 from ._version import __version__
 
 __all__ = [
+    "JSON",
     "APIConnectionError",
+    "APIResponse",
     "APIResponseValidationError",
     "APIStatusError",
     "APITimeoutError",
@@ -51,6 +58,7 @@ __all__ = [
     "CartLine",
     "CartLineInput",
     "CartTotals",
+    "Catalog",
     "CheckoutLineItem",
     "CheckoutSession",
     "CheckoutSessionDetails",
@@ -67,13 +75,10 @@ __all__ = [
     "Quickshops",
     "RateLimitError",
     "Store",
+    "StoreTheme",
     "UnprocessableEntityError",
     "__version__",
 ]
 
-# Public names report the public module, as httpx's do.
-for _name in __all__:
-    _obj = globals()[_name]
-    if isinstance(_obj, type):
-        _obj.__module__ = __name__
-del _name, _obj
+publish(globals(), __name__, __all__)
+del publish

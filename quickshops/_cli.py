@@ -1,28 +1,35 @@
 """The ``quickshops`` command line, built on the sync client.
 
 ``quickshops demo`` walks the storefront flow against the built-in emulator;
-``quickshops emulator`` serves the emulator on loopback; the other commands call the
-API configured as for the clients (``QUICKSHOPS_API_KEY`` or ``HEADLESS_API_KEY``,
-``QUICKSHOPS_BASE_URL`` or ``--base-url``) and print JSON.
+``quickshops emulator`` serves the emulator on loopback; the other commands, one per
+operation of the endpoint table (``quickshops cart add-line CART_ID PRODUCT_ID``),
+call the API configured as for the clients (``QUICKSHOPS_API_KEY`` or
+``HEADLESS_API_KEY``, ``QUICKSHOPS_BASE_URL`` or ``--base-url``) and print JSON.
+
+Each operation's command is made from its resource method: required arguments become
+positional ones, the others options, the method's docstring gives the help texts.
 """
 
 from __future__ import annotations
 
 import argparse
+import inspect
 import json
 import os
+import re
 import sys
+import typing
 from collections.abc import Callable
 from typing import Any, TextIO
 
 import attrs
 
 from ._constants import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
+from ._endpoints import ENDPOINTS, Endpoint
 from ._exceptions import QuickshopsError
+from ._models import CartLineInput
 from ._sync._client import Quickshops
 from ._version import __version__
-
-Command = Callable[[Quickshops, argparse.Namespace], Any]
 
 
 def _as_dict(model: Any) -> dict[str, Any]:
@@ -32,8 +39,13 @@ def _as_dict(model: Any) -> dict[str, Any]:
 
 
 def _to_json(value: Any) -> str:
-    """Render a model, or a list of models, as indented JSON."""
-    data = [_as_dict(item) for item in value] if isinstance(value, list) else _as_dict(value)
+    """Render a model, a list of models, or plain JSON, as indented JSON."""
+    if attrs.has(type(value)):
+        data: Any = _as_dict(value)
+    elif isinstance(value, list) and value and attrs.has(type(value[0])):
+        data = [_as_dict(item) for item in value]
+    else:
+        data = value
     return json.dumps(data, indent=2, ensure_ascii=False)
 
 
@@ -46,6 +58,76 @@ def _line(text: str) -> tuple[str, int]:
         raise argparse.ArgumentTypeError(
             f"{text!r} is not PRODUCT_ID or PRODUCT_ID:QUANTITY"
         ) from None
+
+
+def argument_docs(function: Callable[..., Any]) -> dict[str, str]:
+    """The descriptions of a function's arguments, from its docstring's ``Args:`` section."""
+    lines = inspect.cleandoc(function.__doc__ or "").splitlines()
+    docs: dict[str, str] = {}
+    inside, name = False, None
+    for line in lines:
+        if not line.strip():
+            continue
+        if not line.startswith(" "):
+            inside = line.strip() == "Args:"
+            continue
+        match = re.match(r"    (\w+): (.*)", line)
+        if inside and match:
+            name = match[1]
+            docs[name] = match[2]
+        elif inside and name is not None:
+            docs[name] += " " + line.strip()
+    return {name: text.replace("``", "").replace("`", "") for name, text in docs.items()}
+
+
+def command_name(endpoint: Endpoint[Any]) -> tuple[str, str]:
+    """The command of an operation: its resource, and its method with dashes."""
+    return endpoint.resource, endpoint.action.replace("_", "-")
+
+
+def _summary(obj: Any) -> str:
+    line = inspect.cleandoc(obj.__doc__ or "").partition("\n")[0].rstrip(".")
+    return line.replace("``", "").replace("`", "")
+
+
+def _value_type(hint: Any) -> Any:
+    """The type of an argument, without ``| None``."""
+    values = [arg for arg in typing.get_args(hint) if arg is not type(None)]
+    return values[0] if len(values) == 1 and type(None) in typing.get_args(hint) else hint
+
+
+def _add_operation(group: Any, endpoint: Endpoint[Any], method: Callable[..., Any]) -> None:
+    """Add the command of `endpoint`, made from `method`'s signature and docstring."""
+    docs = argument_docs(method)
+    hints = typing.get_type_hints(method)
+    command = group.add_parser(
+        command_name(endpoint)[1], help=_summary(method), description=_summary(method) + "."
+    )
+    names: list[str] = []
+    for parameter in list(inspect.signature(method).parameters.values())[1:]:
+        name, value_type = parameter.name, _value_type(hints[parameter.name])
+        names.append(name)
+        flag = "--" + name.replace("_", "-")
+        options: dict[str, Any] = {"help": docs[name], "dest": name}
+        if value_type in (str, int):
+            options.update(type=value_type, metavar=name.upper())
+        elif value_type is bool:
+            options.update(action="store_const", const=True, default=None)
+        else:  # the lines of a new cart, the one argument of another type
+            assert CartLineInput in typing.get_args(typing.get_args(value_type)[0]), value_type
+            flag = "--line"
+            options.update(type=_line, action="append", metavar="PRODUCT_ID[:QUANTITY]")
+            options["help"] = "A product to put in the cart (quantity 1 by default); repeat."
+        if parameter.default is inspect.Parameter.empty:
+            del options["dest"]
+            command.add_argument(name, **options)
+        else:
+            command.add_argument(flag, **options)
+    command.set_defaults(
+        run=lambda qs, args: getattr(getattr(qs, endpoint.resource), endpoint.action)(
+            **{name: getattr(args, name) for name in names}
+        )
+    )
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -72,110 +154,18 @@ def _parser() -> argparse.ArgumentParser:
     emulator.add_argument("--port", type=int, default=8787, help="port (0 picks a free one)")
     emulator.set_defaults(run=None)
 
-    def add(
-        group: Any, name: str, run: Command, help: str, *arguments: tuple[str, dict[str, Any]]
-    ) -> None:
-        command = group.add_parser(name, help=help)
-        for flags, options in arguments:
-            command.add_argument(*flags.split(), **options)
-        command.set_defaults(run=run)
-
-    add(commands, "health", lambda qs, a: qs.health.check(), "is the API up")
-    add(commands, "store", lambda qs, a: qs.store.get(), "the store's profile")
-
-    products = commands.add_parser("products", help="the catalogue").add_subparsers(
-        dest="action", required=True, metavar="ACTION"
-    )
-    add(
-        products,
-        "list",
-        lambda qs, a: qs.products.list(include_inactive=a.include_inactive or None, limit=a.limit),
-        "list products",
-        ("--include-inactive", {"action": "store_true"}),
-        ("--limit", {"type": int}),
-    )
-    add(
-        products,
-        "get",
-        lambda qs, a: qs.products.get(a.product_id),
-        "one product",
-        ("product_id", {}),
-    )
-
-    cart = commands.add_parser("cart", help="carts (secret key)").add_subparsers(
-        dest="action", required=True, metavar="ACTION"
-    )
-    add(
-        cart,
-        "create",
-        lambda qs, a: qs.cart.create(lines=a.line),
-        "create a cart",
-        ("--line", {"type": _line, "action": "append", "metavar": "PRODUCT_ID[:QUANTITY]"}),
-    )
-    add(cart, "get", lambda qs, a: qs.cart.get(a.cart_id), "one cart", ("cart_id", {}))
-    add(
-        cart,
-        "add",
-        lambda qs, a: qs.cart.add_line(a.cart_id, a.product_id, a.quantity),
-        "add a product to a cart",
-        ("cart_id", {}),
-        ("product_id", {}),
-        ("--quantity", {"type": int, "default": 1}),
-    )
-    add(
-        cart,
-        "update",
-        lambda qs, a: qs.cart.update_line(a.cart_id, a.product_id, a.quantity),
-        "set a line's quantity (0 removes it)",
-        ("cart_id", {}),
-        ("product_id", {}),
-        ("quantity", {"type": int}),
-    )
-    add(
-        cart,
-        "remove",
-        lambda qs, a: qs.cart.remove_line(a.cart_id, a.product_id),
-        "remove a line",
-        ("cart_id", {}),
-        ("product_id", {}),
-    )
-    add(cart, "clear", lambda qs, a: qs.cart.clear(a.cart_id), "empty a cart", ("cart_id", {}))
-
-    checkout = commands.add_parser("checkout", help="checkout sessions (secret key)")
-    checkout_actions = checkout.add_subparsers(dest="action", required=True, metavar="ACTION")
-    add(
-        checkout_actions,
-        "create",
-        lambda qs, a: qs.checkout.create_session(
-            a.cart,
-            product_id=a.product,
-            quantity=a.quantity,
-            success_url=a.success_url,
-            cancel_url=a.cancel_url,
-        ),
-        "create a checkout session for a cart or one product",
-        ("--cart", {"metavar": "CART_ID"}),
-        ("--product", {"metavar": "PRODUCT_ID"}),
-        ("--quantity", {"type": int}),
-        ("--success-url", {}),
-        ("--cancel-url", {}),
-    )
-    add(
-        checkout_actions,
-        "get",
-        lambda qs, a: qs.checkout.get_session(a.session_id),
-        "a checkout session's status",
-        ("session_id", {}),
-    )
-
-    portal = commands.add_parser("portal", help="the billing portal (secret key)")
-    add(
-        portal.add_subparsers(dest="action", required=True, metavar="ACTION"),
-        "create",
-        lambda qs, a: qs.subscription.create_portal_session(a.member_session_id),
-        "create a billing-portal session for a member",
-        ("member_session_id", {}),
-    )
+    resources = typing.get_type_hints(Quickshops)
+    groups: dict[str, Any] = {}
+    for endpoint in ENDPOINTS:
+        if endpoint.alias_of is not None:
+            continue
+        resource = resources[endpoint.resource]
+        if endpoint.resource not in groups:
+            group = commands.add_parser(endpoint.resource, help=_summary(resource))
+            groups[endpoint.resource] = group.add_subparsers(
+                dest="action", required=True, metavar="ACTION"
+            )
+        _add_operation(groups[endpoint.resource], endpoint, getattr(resource, endpoint.action))
     return parser
 
 

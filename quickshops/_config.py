@@ -66,7 +66,8 @@ def resolve_api_key(api_key: str | None) -> tuple[str, str]:
     return api_key, source
 
 
-def _is_loopback(host: str) -> bool:
+def is_loopback(host: str) -> bool:
+    """Tell whether `host` is a loopback host: localhost, 127.0.0.0/8 or ::1."""
     if host == "localhost":
         return True
     try:
@@ -88,7 +89,7 @@ def resolve_base_url(base_url: str | None) -> str:
             f"base_url {base_url!r} must be an absolute http(s) URL without query or "
             f"fragment, such as {DEFAULT_BASE_URL!r}."
         )
-    if url.scheme == "http" and not _is_loopback(url.host):
+    if url.scheme == "http" and not is_loopback(url.host):
         raise InvalidRequestError(
             f"base_url {base_url!r} uses plain http to a host that is not loopback; "
             "use https (plain http is allowed only for localhost, 127.0.0.0/8 and ::1)."

@@ -9,17 +9,20 @@ and the field. Every model carries the ``request_id`` of the response it came fr
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
 from ._exceptions import APIResponseValidationError
 
 __all__ = [
+    "JSON",
+    "APIResponse",
     "Cart",
     "CartLine",
     "CartLineInput",
     "CartTotals",
+    "Catalog",
     "CheckoutLineItem",
     "CheckoutSession",
     "CheckoutSessionDetails",
@@ -27,9 +30,19 @@ __all__ = [
     "PortalSession",
     "Product",
     "Store",
+    "StoreTheme",
     "decode",
     "decode_list",
 ]
+
+if TYPE_CHECKING:
+    from typing import TypeAlias
+
+JSON: TypeAlias = dict[str, "JSON"] | list["JSON"] | str | int | float | bool | None
+"""Plain decoded JSON: dicts, lists and scalars, as `json.loads` returns them.
+
+The type of the payloads the API publishes no schema for (store settings, orders...).
+"""
 
 T = TypeVar("T")
 Context = tuple[str, "str | None"]  # (route, request id) of the response being decoded
@@ -118,15 +131,46 @@ class Health:
 
     Attributes:
         ok: True when the API is up.
-        service: The name of the service, if given.
-        version: The API's version, if given.
+        service: The name of the service.
+        version: The API's version.
         extra: Wire fields this version of the SDK does not know, as sent.
         request_id: The request id of the response (not part of equality).
     """
 
     ok: bool = _wire("ok", kind=_bool)
-    service: str | None = _wire("service", kind=_str, optional=True)
-    version: str | None = _wire("version", kind=_str, optional=True)
+    service: str = _wire("service", kind=_str)
+    version: str = _wire("version", kind=_str)
+    extra: Mapping[str, Any] = _extra()
+    request_id: str | None = _request_id()
+
+
+@attrs.frozen
+class StoreTheme:
+    """A store's theme (`Store.theme`): nine settings, each a string or None.
+
+    Attributes:
+        primary: The primary colour.
+        primary_foreground: The colour of text on the primary colour.
+        background: The background colour.
+        foreground: The text colour.
+        muted: The colour of muted elements.
+        border: The border colour.
+        font_body: The font of body text.
+        font_heading: The font of headings.
+        radius: The corner radius.
+        extra: Wire fields this version of the SDK does not know, as sent.
+        request_id: The request id of the response (not part of equality).
+    """
+
+    primary: str | None = _wire("primary", kind=_str, optional=True)
+    primary_foreground: str | None = _wire("primaryForeground", kind=_str, optional=True)
+    background: str | None = _wire("background", kind=_str, optional=True)
+    foreground: str | None = _wire("foreground", kind=_str, optional=True)
+    muted: str | None = _wire("muted", kind=_str, optional=True)
+    border: str | None = _wire("border", kind=_str, optional=True)
+    font_body: str | None = _wire("fontBody", kind=_str, optional=True)
+    font_heading: str | None = _wire("fontHeading", kind=_str, optional=True)
+    radius: str | None = _wire("radius", kind=_str, optional=True)
     extra: Mapping[str, Any] = _extra()
     request_id: str | None = _request_id()
 
@@ -141,15 +185,16 @@ class Store:
         name: The store's name.
         is_published: Whether the store is published.
         payments_configured: Whether Stripe is set up; checkout fails when it is not.
+        currency: The store's currency, lowercase ISO (``usd``).
+        theme: The store's theme.
         description: The store's description.
         logo_url: The URL of the store's logo.
-        currency: The store's currency, lowercase ISO (``usd``).
         contact_email: The store's contact email.
         contact_phone: The store's contact phone.
         seo_title: The title for search engines.
         seo_description: The description for search engines.
-        theme: The theme's settings, an object of nullable strings.
         template_key: The storefront template.
+        template_texts: The template's texts, as sent.
         extra: Wire fields this version of the SDK does not know, as sent.
         request_id: The request id of the response (not part of equality).
     """
@@ -159,15 +204,16 @@ class Store:
     name: str = _wire("name", kind=_str)
     is_published: bool = _wire("isPublished", kind=_bool)
     payments_configured: bool = _wire("paymentsConfigured", kind=_bool)
+    currency: str = _wire("currency", kind=_str)
+    theme: StoreTheme = _wire("theme", kind=_model(StoreTheme))
     description: str | None = _wire("description", kind=_str, optional=True)
     logo_url: str | None = _wire("logoUrl", kind=_str, optional=True)
-    currency: str | None = _wire("currency", kind=_str, optional=True)
     contact_email: str | None = _wire("contactEmail", kind=_str, optional=True)
     contact_phone: str | None = _wire("contactPhone", kind=_str, optional=True)
     seo_title: str | None = _wire("seoTitle", kind=_str, optional=True)
     seo_description: str | None = _wire("seoDescription", kind=_str, optional=True)
-    theme: Mapping[str, Any] | None = _wire("theme", kind=_object, optional=True)
     template_key: str | None = _wire("templateKey", kind=_str, optional=True)
+    template_texts: Mapping[str, Any] | None = _wire("templateTexts", kind=_object, optional=True)
     extra: Mapping[str, Any] = _extra()
     request_id: str | None = _request_id()
 
@@ -293,7 +339,7 @@ class CheckoutSession:
     """
 
     url: str = _wire("url", kind=_str)
-    session_id: str | None = _wire("sessionId", kind=_str, optional=True)
+    session_id: str = _wire("sessionId", kind=_str)
     extra: Mapping[str, Any] = _extra()
     request_id: str | None = _request_id()
 
@@ -363,6 +409,42 @@ class PortalSession:
     url: str = _wire("url", kind=_str)
     extra: Mapping[str, Any] = _extra()
     request_id: str | None = _request_id()
+
+
+@attrs.frozen
+class Catalog:
+    """A storefront page's data in one round trip (``GET /catalog``).
+
+    Attributes:
+        store: The store.
+        products: Its products.
+        extra: Wire fields this version of the SDK does not know, as sent.
+        request_id: The request id of the response (not part of equality).
+    """
+
+    store: Store = _wire("store", kind=_model(Store))
+    products: tuple[Product, ...] = _wire("products", kind=_model_list(Product))
+    extra: Mapping[str, Any] = _extra()
+    request_id: str | None = _request_id()
+
+
+@attrs.frozen(eq=False)
+class APIResponse:
+    """The answer to `qs.request(...)`, for a route the resources do not wrap.
+
+    Attributes:
+        status_code: The HTTP status (2xx: other statuses raise the SDK's errors).
+        headers: The response headers (case-insensitive).
+        request_id: The ``x-request-id`` header, if any.
+        body: The decoded JSON body, or None when the body is empty.
+        data: ``body["data"]`` when the body is an object holding ``data``, else `body`.
+    """
+
+    status_code: int
+    headers: Mapping[str, str]
+    request_id: str | None
+    body: JSON
+    data: JSON
 
 
 _MISSING: Any = object()

@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import email.utils
 import functools
-import logging
 import time
 from typing import TYPE_CHECKING
 
 from ._constants import (
     INITIAL_RETRY_DELAY,
-    LOGGER_NAME,
     MAX_RETRY_AFTER,
     MAX_RETRY_DELAY,
     RETRY_JITTER,
@@ -109,18 +107,3 @@ def retry_delay(retry_state: tenacity.RetryCallState) -> float:
     assert outcome is not None  # tenacity waits only after an attempt
     delay = server_delay(outcome.exception())
     return backoff()(retry_state) if delay is None else delay
-
-
-logger = logging.getLogger(LOGGER_NAME)
-
-
-def log_retry(retry_state: tenacity.RetryCallState) -> None:
-    """Log one INFO line before a retry: its attempt number, the delay and the reason."""
-    outcome = retry_state.outcome
-    assert outcome is not None  # tenacity sleeps only after an attempt
-    logger.info(
-        "Retrying (attempt %d) in %.2f s after: %s",
-        retry_state.attempt_number + 1,
-        retry_state.upcoming_sleep,
-        outcome.exception(),
-    )

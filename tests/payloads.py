@@ -1,4 +1,7 @@
-"""Wire payloads as the API sends them, shared by the tests."""
+"""Wire payloads as the API sends them, shared by the tests.
+
+Like real responses, they carry fields the SDK does not map (`UNMAPPED`).
+"""
 
 from __future__ import annotations
 
@@ -7,17 +10,43 @@ from typing import Any
 
 import httpx
 
+UNMAPPED: dict[str, Any] = {
+    "createdAt": "2026-01-02T03:04:05.000Z",
+    "updatedAt": "2026-01-02T03:04:05.000Z",
+    "__v": 0,
+}
+"""Fields real responses carry that the SDK does not map."""
+
+THEME: dict[str, Any] = {
+    "primary": "#112233",
+    "primaryForeground": "#ffffff",
+    "background": "#ffffff",
+    "foreground": "#111111",
+    "muted": None,
+    "border": "#dddddd",
+    "fontBody": "Inter",
+    "fontHeading": None,
+    "radius": "4px",
+}
+
 STORE: dict[str, Any] = {
     "_id": "store_1",
     "slug": "tea-house",
     "name": "Tea House",
+    "isPublished": True,
+    "currency": "usd",
+    "paymentsConfigured": True,
+    "contactEmail": "hello@tea.example",
+    "contactPhone": None,
+    "seoTitle": "Tea House",
+    "seoDescription": None,
+    "theme": THEME,
     "description": "Loose leaf tea",
     "logoUrl": "https://cdn.example/logo.png",
-    "isPublished": True,
-    "paymentsConfigured": True,
-    "currency": "usd",
-    "theme": {"primary": "#112233", "accent": None},
     "templateKey": "classic",
+    "templateTexts": {"heroTitle": "Tea"},
+    "ownerId": "user_1",
+    **UNMAPPED,
 }
 
 PRODUCT: dict[str, Any] = {
@@ -33,6 +62,8 @@ PRODUCT: dict[str, Any] = {
     "isActive": True,
     "category": "tea",
     "details": ["100 g", "organic"],
+    "_creationTime": 1767323045000.0,
+    **UNMAPPED,
 }
 
 CART: dict[str, Any] = {
@@ -40,7 +71,13 @@ CART: dict[str, Any] = {
     "storeId": "store_1",
     "lines": [{"productId": "prod_1", "quantity": 2, "product": PRODUCT}],
     "totals": {"subtotal": 3998, "total": 3998, "currency": "usd"},
+    **UNMAPPED,
 }
+
+CATALOG: dict[str, Any] = {"store": STORE, "products": [PRODUCT], **UNMAPPED}
+
+ANY: dict[str, Any] = {"items": [{"id": 1, "label": "any JSON"}], "total": 1}
+"""A payload of an operation the contract publishes no schema for."""
 
 CHECKOUT_SESSION: dict[str, Any] = {
     "url": "https://checkout.stripe.com/c/pay/cs_test_1",
@@ -60,7 +97,7 @@ SESSION_DETAILS: dict[str, Any] = {
 
 PORTAL_SESSION: dict[str, Any] = {"url": "https://billing.stripe.com/p/session/test_1"}
 
-HEALTH: dict[str, Any] = {"ok": True, "service": "headless", "version": "1.4.0"}
+HEALTH: dict[str, Any] = {"ok": True, "service": "headless", "version": "1.4.0", "uptime": 1}
 
 
 class NotGzip(httpx.AsyncByteStream, httpx.SyncByteStream):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import runpy
@@ -11,10 +12,10 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import httpx
+import httpx2
 import pytest
 
-from quickshops._cli import main
+from quickshops._cli import _parser, main
 from quickshops.testing import (
     DIGITAL_PRODUCT_ID,
     MEMBER_SESSION_ID,
@@ -48,13 +49,36 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, Any, str]:
 
 
 def test_read_commands(server: EmulatorServer, capsys: pytest.CaptureFixture[str]) -> None:
-    """health, store and products print the API's answers as JSON."""
-    assert run(capsys, "health")[1]["ok"] is True
-    assert "Emulator Shop" == run(capsys, "store")[1]["name"]
+    """health, store, catalog and products print the API's answers as JSON."""
+    assert run(capsys, "health", "check")[1]["ok"] is True
+    assert "Emulator Shop" == run(capsys, "store", "get")[1]["name"]
+    assert "#0f766e" == run(capsys, "store", "get")[1]["theme"]["primary"]
+    assert "Emulator Shop" == run(capsys, "catalog", "get")[1]["store"]["name"]
     listed = run(capsys, "products", "list", "--include-inactive", "--limit", "2")[1]
     assert 2 == len(listed)
     product = run(capsys, "products", "get", DIGITAL_PRODUCT_ID)[1]
     assert (DIGITAL_PRODUCT_ID, 1999) == (product["id"], product["price_in_cents"])
+
+
+def test_admin_commands_print_plain_json(
+    server: EmulatorServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The operations without a published schema print the API's JSON as it came."""
+    assert "emulator-shop" == run(capsys, "store", "settings")[1]["slug"]
+    assert "classic" in [theme["key"] for theme in run(capsys, "store", "themes")[1]]
+    assert "classic" == run(capsys, "store", "page-builder-theme")[1]["templateKey"]
+    assert "pending" == run(capsys, "store", "propose", "Blue hero")[1]["status"]
+    assert "discarded" == run(capsys, "store", "discard-proposal")[1]["status"]
+    assert "applied" == run(capsys, "store", "apply-proposal", "Red hero")[1]["status"]
+    assert [] == run(capsys, "orders", "list", "--limit", "5")[1]
+    assert 0 == run(capsys, "orders", "stats")[1]["orders"]
+    assert 3 == len(run(capsys, "orders", "chart", "--range", "3d")[1]["points"])
+    assert [] == run(capsys, "customers", "list")[1]
+    assert {"image"} == {
+        item["kind"] for item in run(capsys, "media", "list", "--kind", "image")[1]
+    }
+    members = run(capsys, "subscription", "list")[1]
+    assert [MEMBER_SESSION_ID] == [member["memberSessionId"] for member in members]
 
 
 def test_cart_checkout_and_portal_commands(
@@ -64,25 +88,53 @@ def test_cart_checkout_and_portal_commands(
     cart = run(capsys, "cart", "create", "--line", f"{DIGITAL_PRODUCT_ID}:2")[1]
     cart_id = cart["id"]
     assert 3998 == cart["totals"]["total"]
-    cart = run(capsys, "cart", "add", cart_id, PHYSICAL_PRODUCT_ID, "--quantity", "2")[1]
+    cart = run(capsys, "cart", "add-line", cart_id, PHYSICAL_PRODUCT_ID, "--quantity", "2")[1]
     assert 3998 + 2500 == cart["totals"]["total"]
-    cart = run(capsys, "cart", "update", cart_id, PHYSICAL_PRODUCT_ID, "1")[1]
+    cart = run(capsys, "cart", "update-line", cart_id, PHYSICAL_PRODUCT_ID, "1")[1]
     assert 3998 + 1250 == cart["totals"]["total"]
-    cart = run(capsys, "cart", "remove", cart_id, DIGITAL_PRODUCT_ID)[1]
+    cart = run(capsys, "cart", "remove-line", cart_id, DIGITAL_PRODUCT_ID)[1]
     assert [PHYSICAL_PRODUCT_ID] == [line["product_id"] for line in cart["lines"]]
     fetched = run(capsys, "cart", "get", cart_id)[1]
     assert (cart["lines"], cart["totals"]) == (fetched["lines"], fetched["totals"])
     assert fetched["request_id"].startswith("req_")
     assert "request_id" not in fetched["lines"][0]["product"]
-    session = run(capsys, "checkout", "create", "--cart", cart_id)[1]
+    session = run(capsys, "checkout", "create-session", "--cart-id", cart_id)[1]
     assert session["url"].startswith("https://")
-    details = run(capsys, "checkout", "get", session["session_id"])[1]
+    details = run(capsys, "checkout", "get-session", session["session_id"])[1]
     assert 1250 == details["amount_total"]
-    direct = run(capsys, "checkout", "create", "--product", DIGITAL_PRODUCT_ID, "--quantity", "1")
+    direct = run(
+        capsys, "checkout", "create-session", "--product-id", DIGITAL_PRODUCT_ID, "--quantity", "1"
+    )
     assert direct[1]["url"].startswith("https://")
-    assert run(capsys, "portal", "create", MEMBER_SESSION_ID)[1]["url"].startswith("https://")
+    portal = run(capsys, "subscription", "create-portal-session", MEMBER_SESSION_ID)[1]
+    assert portal["url"].startswith("https://")
     assert [] == run(capsys, "cart", "clear", cart_id)[1]["lines"]
     assert [] == run(capsys, "cart", "create", "--line", PHYSICAL_PRODUCT_ID)[1]["lines"][1:]
+
+
+def operation_commands() -> dict[tuple[str, str], argparse.ArgumentParser]:
+    """The parser of each operation's command, by (resource, action)."""
+    found = {}
+    for name, group in _choices(_parser(), "command").items():
+        if name not in ("demo", "emulator"):
+            found.update(
+                {(name, action): parser for action, parser in _choices(group, "action").items()}
+            )
+    return found
+
+
+def _choices(parser: argparse.ArgumentParser, dest: str) -> dict[str, argparse.ArgumentParser]:
+    action = next(action for action in parser._actions if action.dest == dest)
+    choices: dict[str, argparse.ArgumentParser] = action.choices  # type: ignore[assignment]
+    return choices
+
+
+def test_every_option_has_help() -> None:
+    """Each operation's command describes itself and every one of its arguments."""
+    for (name, _), command in operation_commands().items():
+        assert command.description, command.prog
+        for argument in command._actions:
+            assert argument.help, f"{name} {command.prog}: {argument.dest}"
 
 
 def test_api_error_is_one_line_on_stderr(
@@ -102,7 +154,7 @@ def test_bad_argument_is_reported_before_any_request(
     server: EmulatorServer, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A bad argument is refused by the SDK with a one-line error and exit 1."""
-    status, _, err = run(capsys, "checkout", "create")
+    status, _, err = run(capsys, "checkout", "create-session")
 
     assert 1 == status
     assert "INVALID_REQUEST: Pass exactly one of cart_id" in err
@@ -111,7 +163,7 @@ def test_bad_argument_is_reported_before_any_request(
 
 def test_missing_key_names_the_variables(capsys: pytest.CaptureFixture[str]) -> None:
     """With no key configured, the CLI says which variables to set."""
-    status, _, err = run(capsys, "store")
+    status, _, err = run(capsys, "store", "get")
 
     assert 1 == status
     assert "INVALID_API_KEY" in err
@@ -216,13 +268,13 @@ def test_emulator_process_serves_until_interrupted() -> None:
         assert process.stdout is not None
         url = process.stdout.readline().split()[-1]
         try:
-            health = httpx.get(f"{url}/health", timeout=10).json()
+            health = httpx2.get(f"{url}/health", timeout=10).json()
         finally:
             process.send_signal(signal.SIGINT)
             status = process.wait(timeout=30)
         rest = process.stdout.read()
 
-    assert health["data"]["ok"] is True
+    assert health["ok"] is True
     assert (0, True) == (status, "Stopped." in rest)
 
 

@@ -8,7 +8,9 @@ PUBLIC = {
     "AsyncQuickshops",
     "Quickshops",
     "Health",
+    "Catalog",
     "Store",
+    "StoreTheme",
     "Product",
     "Cart",
     "CartLine",
@@ -18,6 +20,8 @@ PUBLIC = {
     "CheckoutLineItem",
     "CheckoutSessionDetails",
     "PortalSession",
+    "APIResponse",
+    "JSON",
     "QuickshopsError",
     "InvalidAPIKeyError",
     "InvalidRequestError",
@@ -63,3 +67,23 @@ def test_every_public_name_has_a_docstring() -> None:
             for attr, value in vars(obj).items():
                 if not attr.startswith("_") and callable(value):
                     assert value.__doc__, f"{name}.{attr}"
+
+
+def test_get_type_hints_works_on_every_public_class() -> None:
+    """typing.get_type_hints resolves every public class (FastAPI, cattrs and attrs need it)."""
+    import typing
+
+    import quickshops.testing
+
+    resolved = {}
+    for module in (quickshops, quickshops.testing):
+        for name in module.__all__:
+            obj = getattr(module, name)
+            if isinstance(obj, type):
+                resolved[f"{module.__name__}.{name}"] = typing.get_type_hints(obj)
+
+    assert typing.get_type_hints(quickshops.Store)["theme"] is quickshops.StoreTheme
+    assert typing.get_type_hints(quickshops.AsyncQuickshops)["cart"].__name__ == (
+        "AsyncCartResource"
+    )
+    assert "Mapping[str, str]" in str(resolved["quickshops.testing.Reply"]["headers"])

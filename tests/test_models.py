@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 from typing import Any
 
 import attrs
@@ -14,6 +15,7 @@ from quickshops import (
     APIResponseValidationError,
     Cart,
     CartLineInput,
+    Catalog,
     CheckoutSessionDetails,
     Product,
     Store,
@@ -39,6 +41,7 @@ def test_product_fields_map_to_snake_case() -> None:
             is_active=True,
             category="tea",
             details=("100 g", "organic"),
+            extra={"_creationTime": 1767323045000.0, **payloads.UNMAPPED},
         )
         == product
     )
@@ -47,11 +50,74 @@ def test_product_fields_map_to_snake_case() -> None:
 
 def test_store_keeps_optional_and_unknown_fields() -> None:
     """Optional store fields are read, missing ones are None, unknown ones are kept."""
-    store = decode(Store, {**payloads.STORE, "newThing": [1, 2]}, ROUTE)
+    wire = {k: v for k, v in payloads.STORE.items() if k not in ("contactEmail", "logoUrl")}
+    store = decode(Store, {**wire, "newThing": [1, 2]}, ROUTE)
 
-    assert ("https://cdn.example/logo.png", None) == (store.logo_url, store.contact_email)
-    assert {"primary": "#112233", "accent": None} == store.theme
-    assert {"newThing": [1, 2]} == store.extra
+    assert (None, None, "Tea") == (
+        store.logo_url,
+        store.contact_email,
+        store.template_texts["heroTitle"] if store.template_texts else None,
+    )
+    assert ("#112233", None, "Inter") == (
+        store.theme.primary,
+        store.theme.muted,
+        store.theme.font_body,
+    )
+    assert {"newThing": [1, 2], "ownerId": "user_1", **payloads.UNMAPPED} == store.extra
+
+
+def test_theme_keeps_unknown_keys_and_misses_none() -> None:
+    """A theme with a key the SDK does not know keeps it; a missing key is None."""
+    store = decode(Store, {**payloads.STORE, "theme": {"primary": "#000", "accent": "#f00"}}, ROUTE)
+
+    assert ("#000", None, {"accent": "#f00"}) == (
+        store.theme.primary,
+        store.theme.radius,
+        store.theme.extra,
+    )
+
+
+@pytest.mark.parametrize(
+    ("wire", "field"),
+    [
+        ({k: v for k, v in payloads.STORE.items() if k != "theme"}, "body.theme (Store.theme)"),
+        ({**payloads.STORE, "theme": "dark"}, "body.theme should be an object (StoreTheme)"),
+        ({k: v for k, v in payloads.STORE.items() if k != "currency"}, "body.currency"),
+        ({**payloads.STORE, "templateTexts": "hi"}, "body.templateTexts should be an object"),
+    ],
+)
+def test_store_needs_its_required_fields(wire: dict[str, Any], field: str) -> None:
+    """A store without its theme or currency, or with a theme of another shape, is refused."""
+    with pytest.raises(APIResponseValidationError, match=re.escape(field)):
+        decode(Store, wire, ROUTE)
+
+
+@pytest.mark.parametrize("key", ["_id", "id"])
+def test_catalog_decodes_its_store_and_products(key: str) -> None:
+    """A catalog holds the store and the products, from _id or id, unknown fields kept."""
+    store = {**{k: v for k, v in payloads.STORE.items() if k != "_id"}, key: "store_9"}
+    catalog = decode(Catalog, {**payloads.CATALOG, "store": store}, ROUTE, "req_9")
+
+    assert ("store_9", ("prod_1",), "req_9") == (
+        catalog.store.id,
+        tuple(product.id for product in catalog.products),
+        catalog.store.request_id,
+    )
+    assert payloads.UNMAPPED == catalog.extra
+
+
+@pytest.mark.parametrize(
+    ("wire", "field"),
+    [
+        ({"store": payloads.STORE}, "body.products (Catalog.products)"),
+        ({"products": []}, "body.store (Catalog.store)"),
+        ({"store": payloads.STORE, "products": [{"_id": "p"}]}, "body.products[0].storeId"),
+    ],
+)
+def test_catalog_needs_its_store_and_products(wire: dict[str, Any], field: str) -> None:
+    """A catalog missing its store or products, or with a broken product, names the field."""
+    with pytest.raises(APIResponseValidationError, match=re.escape(field)):
+        decode(Catalog, wire, ROUTE)
 
 
 @pytest.mark.parametrize("key", ["id", "_id"])

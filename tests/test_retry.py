@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import email.utils
-import logging
 
-import httpx
+import httpx2
 import pytest
 import tenacity
 
 from quickshops import APIConnectionError, APIResponseValidationError, InternalServerError
 from quickshops._retry import (
     is_retryable,
-    log_retry,
     parse_retry_after,
     retry_delay,
 )
@@ -21,7 +19,7 @@ NOW = 1_700_000_000.0
 
 
 def status_error(status: int, **headers: str) -> InternalServerError:
-    response = httpx.Response(status, headers=headers)
+    response = httpx2.Response(status, headers=headers)
     return InternalServerError("failed", response=response, body=None)
 
 
@@ -53,12 +51,12 @@ def state_after(error: BaseException, attempt: int = 1) -> tenacity.RetryCallSta
 )
 def test_parse_retry_after(headers: dict[str, str], expected: float | None) -> None:
     """retry-after-ms wins; Retry-After is seconds or an HTTP date; junk is ignored."""
-    assert expected == parse_retry_after(httpx.Headers(headers), now=NOW)
+    assert expected == parse_retry_after(httpx2.Headers(headers), now=NOW)
 
 
 def test_parse_retry_after_date_uses_the_clock() -> None:
     """Without an explicit now, a date is measured from the current time."""
-    delay = parse_retry_after(httpx.Headers({"retry-after": "Wed, 21 Oct 2015 07:28:00 GMT"}))
+    delay = parse_retry_after(httpx2.Headers({"retry-after": "Wed, 21 Oct 2015 07:28:00 GMT"}))
 
     assert 0.0 == delay
 
@@ -99,16 +97,3 @@ def test_backoff_grows_and_is_capped(attempt: int, low: float, high: float) -> N
 
     assert all(low <= delay <= high for delay in delays)
     assert len(set(delays)) > 1
-
-
-def test_log_retry(caplog: pytest.LogCaptureFixture) -> None:
-    """One INFO line names the next attempt, the delay and the reason."""
-    state = state_after(APIConnectionError("refused"), attempt=2)
-    state.upcoming_sleep = 1.234
-    caplog.set_level(logging.INFO, logger="quickshops")
-
-    log_retry(state)
-
-    assert ["Retrying (attempt 3) in 1.23 s after: refused (code CONNECTION_ERROR)"] == [
-        record.getMessage() for record in caplog.records
-    ]

@@ -42,14 +42,14 @@ def test_committed_code_is_current(repo: Path) -> None:
 
 def test_check_fails_on_a_hand_edit(repo: Path) -> None:
     """An edit to a generated file fails the check, with a diff; regenerating repairs it."""
-    target = repo / "quickshops" / "_sync" / "_transport.py"
+    target = repo / "quickshops" / "_sync" / "_sender.py"
     target.write_text(target.read_text() + "# edited by hand\n")
 
     failed = unasync(repo, "--check")
     regenerated = unasync(repo)
 
     assert 1 == failed.returncode
-    assert "quickshops/_sync/_transport.py differs" in failed.stderr
+    assert "quickshops/_sync/_sender.py differs" in failed.stderr
     assert "-# edited by hand" in failed.stderr
     assert 0 == regenerated.returncode
     assert 0 == unasync(repo, "--check").returncode

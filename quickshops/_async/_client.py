@@ -1,9 +1,10 @@
-"""The client: configuration, connection pool, transport and resources, in one object."""
+"""The client: configuration, connection pool, sender and resources, in one object."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import httpx2
@@ -11,19 +12,24 @@ import httpx2
 from .._config import NOT_GIVEN, ClientConfig, NotGiven, mask_key
 from .._constants import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
 from .._exceptions import InvalidRequestError
+from .._models import APIResponse
+from .._request import raw_call
 from .._stack import library_of, own_client
-from ._transport import AsyncPool, AsyncTransport
+from ._sender import AsyncPool, AsyncSender
 from .resources import (
     AsyncCartResource,
+    AsyncCatalogResource,
     AsyncCheckoutResource,
+    AsyncCustomersResource,
     AsyncHealthResource,
+    AsyncMediaResource,
+    AsyncOrdersResource,
     AsyncProductsResource,
     AsyncStoreResource,
     AsyncSubscriptionResource,
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
     from types import TracebackType
 
     from typing_extensions import Self
@@ -59,16 +65,24 @@ class AsyncQuickshops:
 
     health: AsyncHealthResource
     """``GET /health``."""
+    catalog: AsyncCatalogResource
+    """The store and its products in one round trip."""
     store: AsyncStoreResource
-    """The store's profile."""
+    """The store's profile; its settings, themes and proposals (secret key)."""
     products: AsyncProductsResource
     """The catalogue."""
+    orders: AsyncOrdersResource
+    """Orders, their statistics and chart (secret key)."""
+    customers: AsyncCustomersResource
+    """Customers (secret key)."""
+    media: AsyncMediaResource
+    """The media library (secret key)."""
     cart: AsyncCartResource
     """Carts and their lines (secret key)."""
     checkout: AsyncCheckoutResource
     """Stripe-hosted checkout sessions (secret key)."""
     subscription: AsyncSubscriptionResource
-    """The Stripe billing portal for subscribers (secret key)."""
+    """Subscriptions and the Stripe billing portal (secret key)."""
 
     def __init__(
         self,
@@ -109,13 +123,17 @@ class AsyncQuickshops:
         self._config = config
         self._pool = pool
         self._owns_pool = owns_pool  # with_options copies share the pool, never close it
-        self._transport = transport = AsyncTransport(pool, config)
-        self.health = AsyncHealthResource(transport)
-        self.store = AsyncStoreResource(transport)
-        self.products = AsyncProductsResource(transport)
-        self.cart = AsyncCartResource(transport)
-        self.checkout = AsyncCheckoutResource(transport)
-        self.subscription = AsyncSubscriptionResource(transport)
+        self._sender = sender = AsyncSender(pool, config)
+        self.health = AsyncHealthResource(sender)
+        self.catalog = AsyncCatalogResource(sender)
+        self.store = AsyncStoreResource(sender)
+        self.products = AsyncProductsResource(sender)
+        self.orders = AsyncOrdersResource(sender)
+        self.customers = AsyncCustomersResource(sender)
+        self.media = AsyncMediaResource(sender)
+        self.cart = AsyncCartResource(sender)
+        self.checkout = AsyncCheckoutResource(sender)
+        self.subscription = AsyncSubscriptionResource(sender)
 
     @property
     def base_url(self) -> str:
@@ -173,6 +191,46 @@ class AsyncQuickshops:
         else:
             copy._setup(config, AsyncPool(self._checked(http_client)), owns_pool=True)
         return copy
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+        idempotency_key: str | None = None,
+    ) -> APIResponse:
+        """Call a route the resources do not wrap (one the API added later, say).
+
+        The call gets everything a resource method's does: the key and headers,
+        retries, an Idempotency-Key on a mutation (the same on every attempt), and
+        the SDK's errors for any status but 2xx.
+
+        ```python
+        response = await qs.request("GET", "/store/settings")
+        print(response.data)
+        ```
+
+        Args:
+            method: ``GET``, ``POST``, ``PUT``, ``PATCH`` or ``DELETE``.
+            path: The path below `base_url`, starting with ``/`` (``/store/settings``);
+                a scheme, a host, a query or a ``..`` segment is refused.
+            params: Query parameters.
+            json: The JSON body, if any.
+            idempotency_key: Your own Idempotency-Key for a mutation; by default a
+                fresh one per call.
+
+        Returns:
+            The status, headers, request id, decoded body and its ``data``.
+
+        Raises:
+            InvalidRequestError: A path that would leave `base_url`, an unknown method,
+                or a body that is not JSON, before any request.
+        """
+        return await self._sender.send(
+            raw_call(method, path, params=params, json=json, idempotency_key=idempotency_key)
+        )
 
     async def aclose(self) -> None:
         """Close the connection pool, if this client created it; safe to call twice."""

@@ -1,10 +1,11 @@
 # Generated from quickshops/_async/_client.py by scripts/unasync.py: edit that file, not this one.
-"""The client: configuration, connection pool, transport and resources, in one object."""
+"""The client: configuration, connection pool, sender and resources, in one object."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import httpx2
@@ -12,19 +13,24 @@ import httpx2
 from .._config import NOT_GIVEN, ClientConfig, NotGiven, mask_key
 from .._constants import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
 from .._exceptions import InvalidRequestError
+from .._models import APIResponse
+from .._request import raw_call
 from .._stack import library_of, own_client
-from ._transport import SyncPool, SyncTransport
+from ._sender import SyncPool, SyncSender
 from .resources import (
     SyncCartResource,
+    SyncCatalogResource,
     SyncCheckoutResource,
+    SyncCustomersResource,
     SyncHealthResource,
+    SyncMediaResource,
+    SyncOrdersResource,
     SyncProductsResource,
     SyncStoreResource,
     SyncSubscriptionResource,
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
     from types import TracebackType
 
     from typing_extensions import Self
@@ -60,16 +66,24 @@ class Quickshops:
 
     health: SyncHealthResource
     """``GET /health``."""
+    catalog: SyncCatalogResource
+    """The store and its products in one round trip."""
     store: SyncStoreResource
-    """The store's profile."""
+    """The store's profile; its settings, themes and proposals (secret key)."""
     products: SyncProductsResource
     """The catalogue."""
+    orders: SyncOrdersResource
+    """Orders, their statistics and chart (secret key)."""
+    customers: SyncCustomersResource
+    """Customers (secret key)."""
+    media: SyncMediaResource
+    """The media library (secret key)."""
     cart: SyncCartResource
     """Carts and their lines (secret key)."""
     checkout: SyncCheckoutResource
     """Stripe-hosted checkout sessions (secret key)."""
     subscription: SyncSubscriptionResource
-    """The Stripe billing portal for subscribers (secret key)."""
+    """Subscriptions and the Stripe billing portal (secret key)."""
 
     def __init__(
         self,
@@ -110,13 +124,17 @@ class Quickshops:
         self._config = config
         self._pool = pool
         self._owns_pool = owns_pool  # with_options copies share the pool, never close it
-        self._transport = transport = SyncTransport(pool, config)
-        self.health = SyncHealthResource(transport)
-        self.store = SyncStoreResource(transport)
-        self.products = SyncProductsResource(transport)
-        self.cart = SyncCartResource(transport)
-        self.checkout = SyncCheckoutResource(transport)
-        self.subscription = SyncSubscriptionResource(transport)
+        self._sender = sender = SyncSender(pool, config)
+        self.health = SyncHealthResource(sender)
+        self.catalog = SyncCatalogResource(sender)
+        self.store = SyncStoreResource(sender)
+        self.products = SyncProductsResource(sender)
+        self.orders = SyncOrdersResource(sender)
+        self.customers = SyncCustomersResource(sender)
+        self.media = SyncMediaResource(sender)
+        self.cart = SyncCartResource(sender)
+        self.checkout = SyncCheckoutResource(sender)
+        self.subscription = SyncSubscriptionResource(sender)
 
     @property
     def base_url(self) -> str:
@@ -174,6 +192,46 @@ class Quickshops:
         else:
             copy._setup(config, SyncPool(self._checked(http_client)), owns_pool=True)
         return copy
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+        idempotency_key: str | None = None,
+    ) -> APIResponse:
+        """Call a route the resources do not wrap (one the API added later, say).
+
+        The call gets everything a resource method's does: the key and headers,
+        retries, an Idempotency-Key on a mutation (the same on every attempt), and
+        the SDK's errors for any status but 2xx.
+
+        ```python
+        response = qs.request("GET", "/store/settings")
+        print(response.data)
+        ```
+
+        Args:
+            method: ``GET``, ``POST``, ``PUT``, ``PATCH`` or ``DELETE``.
+            path: The path below `base_url`, starting with ``/`` (``/store/settings``);
+                a scheme, a host, a query or a ``..`` segment is refused.
+            params: Query parameters.
+            json: The JSON body, if any.
+            idempotency_key: Your own Idempotency-Key for a mutation; by default a
+                fresh one per call.
+
+        Returns:
+            The status, headers, request id, decoded body and its ``data``.
+
+        Raises:
+            InvalidRequestError: A path that would leave `base_url`, an unknown method,
+                or a body that is not JSON, before any request.
+        """
+        return self._sender.send(
+            raw_call(method, path, params=params, json=json, idempotency_key=idempotency_key)
+        )
 
     def close(self) -> None:
         """Close the connection pool, if this client created it; safe to call twice."""

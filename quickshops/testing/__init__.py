@@ -1,9 +1,10 @@
 """An in-memory emulator of the Quickshops Headless API, for tests and demos.
 
 The `Emulator` holds the state (a seeded store and catalogue, carts, checkout
-sessions, a member with a subscription) and answers every documented route under
-``/v1``, with the documented errors, per-key rate limits, ``Idempotency-Key`` replay
-and fault injection. Two adapters deliver its replies:
+sessions, orders, a member with a subscription) and answers every operation of the
+API's contract under ``/v1``, in the contract's shapes, with the documented errors,
+per-key rate limits, ``Idempotency-Key`` replay and fault injection. Two adapters
+deliver its replies:
 
 - `EmulatorTransport`, an ``httpx2.MockTransport`` for ``httpx2.Client`` and
   ``httpx2.AsyncClient`` (or their httpx namesakes), with no network;
@@ -25,42 +26,39 @@ Example:
     >>> http.post("/cart").status_code
     503
     >>> http.post("/cart").status_code
-    201
+    200
     >>> emulator.effects["POST /cart"]
     1
 
 Faults and rate limits name a route ``"*"`` or as in `ROUTE_NAMES`, e.g.
 ``"POST /cart/{cartId}/lines"``.
 
-Seeded data: the keys `SECRET_KEY` (every route) and `PUBLIC_KEY` (store
-and products only); the store `STORE_ID`; the products
+Seeded data: the keys `SECRET_KEY` (every route) and `PUBLIC_KEY` (store,
+products and catalog only); the store `STORE_ID`; the products
 `DIGITAL_PRODUCT_ID` (1999), `PHYSICAL_PRODUCT_ID` (1250),
 `SUBSCRIPTION_PRODUCT_ID` (900 a month) and the inactive
 `INACTIVE_PRODUCT_ID` (500); the member session `MEMBER_SESSION_ID`.
 
 """
 
+from quickshops._exports import publish
 from quickshops.testing._clients import async_client, client
-from quickshops.testing._emulator import (
+from quickshops.testing._emulator import Emulator, KeyKind, RateLimit
+from quickshops.testing._faults import Faults
+from quickshops.testing._mock import EmulatorTransport
+from quickshops.testing._replies import ErrorStyle, RecordedRequest, Reply
+from quickshops.testing._routing import ROUTE_NAMES
+from quickshops.testing._seed import (
     BASE_PATH,
     DIGITAL_PRODUCT_ID,
     INACTIVE_PRODUCT_ID,
     MEMBER_SESSION_ID,
     PHYSICAL_PRODUCT_ID,
     PUBLIC_KEY,
-    ROUTE_NAMES,
     SECRET_KEY,
     STORE_ID,
     SUBSCRIPTION_PRODUCT_ID,
-    Emulator,
-    ErrorStyle,
-    KeyKind,
-    RateLimit,
-    RecordedRequest,
-    Reply,
 )
-from quickshops.testing._faults import Faults
-from quickshops.testing._mock import EmulatorTransport
 from quickshops.testing._server import EmulatorServer
 
 __all__ = [
@@ -87,14 +85,5 @@ __all__ = [
     "client",
 ]
 
-for _cls in (
-    Emulator,
-    EmulatorServer,
-    EmulatorTransport,
-    Faults,
-    RateLimit,
-    RecordedRequest,
-    Reply,
-):
-    _cls.__module__ = __name__  # report the public module, e.g. in reprs and docs
-del _cls
+publish(globals(), __name__, __all__)
+del publish

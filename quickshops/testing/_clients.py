@@ -7,12 +7,13 @@ from typing import Any
 import httpx2
 
 from quickshops import AsyncQuickshops, Quickshops
-from quickshops._async._transport import AsyncPool
+from quickshops._async._sender import AsyncPool
 from quickshops._config import ClientConfig
 from quickshops._constants import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
-from quickshops._sync._transport import SyncPool
-from quickshops.testing._emulator import SECRET_KEY, Emulator
+from quickshops._sync._sender import SyncPool
+from quickshops.testing._emulator import Emulator
 from quickshops.testing._mock import EmulatorTransport
+from quickshops.testing._seed import SECRET_KEY
 
 __all__ = ["async_client", "client"]
 

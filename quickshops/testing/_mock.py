@@ -12,7 +12,7 @@ from quickshops._stack import library_of
 from quickshops.testing._emulator import Emulator
 
 if TYPE_CHECKING:
-    from quickshops.testing._emulator import Reply
+    from quickshops.testing._replies import Reply
 
 __all__ = ["EmulatorTransport"]
 

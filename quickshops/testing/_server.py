@@ -9,7 +9,8 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 
-from quickshops.testing._emulator import BASE_PATH, Emulator
+from quickshops.testing._emulator import Emulator
+from quickshops.testing._seed import BASE_PATH
 
 if TYPE_CHECKING:
     from types import TracebackType

@@ -13,7 +13,7 @@ from quickshops import (
     InvalidAPIKeyError,
     InvalidRequestError,
 )
-from quickshops._http import _count_fork
+from quickshops._fork import _count_fork
 from tests import payloads
 from tests.conftest import BASE_URL, SECRET_KEY
 
@@ -100,7 +100,7 @@ def test_timeout_of_either_library_is_taken(http_library: Any) -> None:
 
 async def test_timeout_is_sent_per_request(api: respx.MockRouter) -> None:
     """The configured timeout applies to each attempt's request."""
-    route = api.get("/health").respond(200, json={"ok": True})
+    route = api.get("/health").respond(200, json=payloads.HEALTH)
 
     async with AsyncQuickshops(api_key=SECRET_KEY, timeout=2.0) as qs:
         await qs.health.check()
@@ -136,7 +136,7 @@ async def test_injected_client_is_used_and_never_closed(http_library: Any) -> No
 
     def handler(request: Any) -> Any:
         seen.append(request)
-        return http_library.Response(200, json={"ok": True})
+        return http_library.Response(200, json=payloads.HEALTH)
 
     transport = http_library.MockTransport(handler)
     async with http_library.AsyncClient(transport=transport) as http_client:
@@ -155,7 +155,7 @@ def test_wrong_http_client_type_is_refused() -> None:
 
 async def test_with_options_shares_the_pool(api: respx.MockRouter) -> None:
     """with_options changes options, shares the pool, and closing the copy keeps it open."""
-    route = api.get("/health").respond(200, json={"ok": True})
+    route = api.get("/health").respond(200, json=payloads.HEALTH)
 
     async with AsyncQuickshops(api_key=SECRET_KEY) as qs:
         copy = qs.with_options(max_retries=0, timeout=1.0, default_headers={"x-shop": "a"})
@@ -173,7 +173,7 @@ async def test_with_options_shares_the_pool(api: respx.MockRouter) -> None:
 
 async def test_with_options_changes_key_and_client(api: respx.MockRouter) -> None:
     """with_options may swap the key and the http_client; the source of an unchanged key stays."""
-    route = api.get("/health").respond(200, json={"ok": True})
+    route = api.get("/health").respond(200, json=payloads.HEALTH)
 
     async with AsyncQuickshops(api_key=SECRET_KEY) as qs, httpx2.AsyncClient() as other:
         copy = qs.with_options(api_key="qk_other_key_000000", http_client=other)
@@ -196,7 +196,7 @@ async def test_closed_client_fails_clearly(qs: AsyncQuickshops, sleeps: list[flo
 
 async def test_own_pool_is_replaced_in_a_forked_child(api: respx.MockRouter) -> None:
     """After os.fork(), the SDK's own pool is replaced, for the client and its copies."""
-    api.get("/health").respond(200, json={"ok": True})
+    api.get("/health").respond(200, json=payloads.HEALTH)
     async with AsyncQuickshops(api_key=SECRET_KEY) as qs:
         copy = qs.with_options(max_retries=0)
         parents = qs._pool.client
@@ -213,7 +213,7 @@ async def test_callers_pool_is_refused_in_a_forked_child(
     api: respx.MockRouter, sleeps: list[float]
 ) -> None:
     """After os.fork(), a caller's http_client is not used: the error says what to do."""
-    route = api.get("/health").respond(200, json={"ok": True})
+    route = api.get("/health").respond(200, json=payloads.HEALTH)
     async with httpx2.AsyncClient() as http_client:
         qs = AsyncQuickshops(api_key=SECRET_KEY, http_client=http_client)
 

@@ -1,4 +1,4 @@
-"""Every route: its method, path, headers and body, and the model it returns."""
+"""Every operation: the exact request it sends (tests/wire.py), and what it returns."""
 
 from __future__ import annotations
 
@@ -7,157 +7,61 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from quickshops import (
-    AsyncQuickshops,
-    Cart,
-    CartLineInput,
-    CheckoutSession,
-    CheckoutSessionDetails,
-    Health,
-    InvalidRequestError,
-    PortalSession,
-    Product,
-    Store,
-)
+from quickshops import APIResponse, AsyncQuickshops, InvalidRequestError, Product
 from quickshops._version import __version__
 from tests import payloads
 from tests.conftest import SECRET_KEY
+from tests.wire import WIRE, Wire
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     import respx
 
-# (call, method, raw path, JSON body sent, payload answered, model returned)
-ROUTES: list[tuple[Callable[[AsyncQuickshops], Any], str, str, Any, Any, type[Any]]] = [
-    (lambda qs: qs.health.check(), "GET", "/v1/health", None, payloads.HEALTH, Health),
-    (lambda qs: qs.store.get(), "GET", "/v1/products/store", None, payloads.STORE, Store),
-    (
-        lambda qs: qs.products.get("prod_1"),
-        "GET",
-        "/v1/products/prod_1",
-        None,
-        payloads.PRODUCT,
-        Product,
-    ),
-    (lambda qs: qs.cart.create(), "POST", "/v1/cart", None, payloads.CART, Cart),
-    (
-        lambda qs: qs.cart.create(lines=[CartLineInput("prod_1", 2), ("prod_2", 1)]),
-        "POST",
-        "/v1/cart",
-        {"lines": [{"productId": "prod_1", "quantity": 2}, {"productId": "prod_2", "quantity": 1}]},
-        payloads.CART,
-        Cart,
-    ),
-    (lambda qs: qs.cart.get("cart_1"), "GET", "/v1/cart/cart_1", None, payloads.CART, Cart),
-    (
-        lambda qs: qs.cart.add_line("cart_1", "prod_1"),
-        "POST",
-        "/v1/cart/cart_1/lines",
-        {"productId": "prod_1", "quantity": 1},
-        payloads.CART,
-        Cart,
-    ),
-    (
-        lambda qs: qs.cart.add_line("cart_1", "prod_1", 3),
-        "POST",
-        "/v1/cart/cart_1/lines",
-        {"productId": "prod_1", "quantity": 3},
-        payloads.CART,
-        Cart,
-    ),
-    (
-        lambda qs: qs.cart.update_line("cart_1", "prod_1", 0),
-        "PATCH",
-        "/v1/cart/cart_1/lines/prod_1",
-        {"quantity": 0},
-        payloads.CART,
-        Cart,
-    ),
-    (
-        lambda qs: qs.cart.remove_line("cart_1", "prod_1"),
-        "DELETE",
-        "/v1/cart/cart_1/lines/prod_1",
-        None,
-        payloads.CART,
-        Cart,
-    ),
-    (lambda qs: qs.cart.clear("cart_1"), "DELETE", "/v1/cart/cart_1", None, payloads.CART, Cart),
-    (
-        lambda qs: qs.checkout.create_session("cart_1"),
-        "POST",
-        "/v1/checkout/session",
-        {"cartId": "cart_1"},
-        payloads.CHECKOUT_SESSION,
-        CheckoutSession,
-    ),
-    (
-        lambda qs: qs.checkout.create_session(
-            product_id="prod_1",
-            quantity=2,
-            success_url="https://shop.example/ok?session={CHECKOUT_SESSION_ID}",
-            cancel_url="https://shop.example/cart",
-        ),
-        "POST",
-        "/v1/checkout/session",
-        {
-            "productId": "prod_1",
-            "quantity": 2,
-            "successUrl": "https://shop.example/ok?session={CHECKOUT_SESSION_ID}",
-            "cancelUrl": "https://shop.example/cart",
-        },
-        payloads.CHECKOUT_SESSION,
-        CheckoutSession,
-    ),
-    (
-        lambda qs: qs.checkout.get_session("cs_test_1"),
-        "GET",
-        "/v1/checkout/sessions/cs_test_1",
-        None,
-        payloads.SESSION_DETAILS,
-        CheckoutSessionDetails,
-    ),
-    (
-        lambda qs: qs.subscription.create_portal_session("member_sess_1"),
-        "POST",
-        "/v1/subscription/portal",
-        {"memberSessionId": "member_sess_1"},
-        payloads.PORTAL_SESSION,
-        PortalSession,
-    ),
-]
-IDS = [f"{method} {path} {i}" for i, (_, method, path, *_rest) in enumerate(ROUTES)]
+IDS = [f"{i} {wire.route}" for i, wire in enumerate(WIRE)]
 
 
 @pytest.mark.parametrize("enveloped", [True, False], ids=["enveloped", "bare"])
-@pytest.mark.parametrize(("call", "method", "path", "sent", "answer", "model"), ROUTES, ids=IDS)
-async def test_route(
-    api: respx.MockRouter,
-    qs: AsyncQuickshops,
-    call: Callable[[AsyncQuickshops], Any],
-    method: str,
-    path: str,
-    sent: Any,
-    answer: Any,
-    model: type[Any],
-    enveloped: bool,
+@pytest.mark.parametrize("wire", WIRE, ids=IDS)
+async def test_operation(
+    api: respx.MockRouter, qs: AsyncQuickshops, wire: Wire, enveloped: bool
 ) -> None:
-    """Each call sends its documented request and decodes either body shape."""
-    body = {"data": answer} if enveloped else answer
+    """Each call sends its literal request and reads either body shape, unknown fields kept."""
+    body = {"data": wire.answer} if enveloped else wire.answer
     route = api.route().respond(200, json=body, headers={"x-request-id": "req_42"})
 
-    result = await call(qs)
+    result = await wire.call(qs)
 
     request = route.calls.last.request
-    assert (method, path) == (request.method, request.url.raw_path.decode())
+    assert (wire.method, wire.path, wire.query) == (
+        request.method,
+        request.url.raw_path.decode().partition("?")[0],
+        request.url.query.decode(),
+    )
     assert SECRET_KEY == request.headers["x-api-key"]
     assert "application/json" == request.headers["accept"]
     assert f"quickshops-python/{__version__}" == request.headers["user-agent"]
-    assert sent == (json.loads(request.content) if request.content else None)
-    assert ("application/json" if sent is not None else None) == request.headers.get("content-type")
-    assert (method != "GET") == ("idempotency-key" in request.headers)
-    assert isinstance(result, model)
-    assert "req_42" == result.request_id
+    assert wire.body == (json.loads(request.content) if request.content else None)
+    sent_type = request.headers.get("content-type")
+    assert ("application/json" if wire.body is not None else None) == sent_type
+    assert (wire.method != "GET") == ("idempotency-key" in request.headers)
+    if wire.returns is None:
+        assert wire.answer == result
+    elif wire.returns is APIResponse:
+        assert (200, body, wire.answer, "req_42") == (
+            result.status_code,
+            result.body,
+            result.data,
+            result.request_id,
+        )
+    elif wire.returns is list:
+        assert [Product] * len(wire.answer) == [type(item) for item in result]
+        assert payloads.UNMAPPED.items() <= result[0].extra.items()
+    else:
+        assert isinstance(result, wire.returns)
+        assert "req_42" == getattr(result, "request_id", None)
+        unmapped = {key: value for key, value in wire.answer.items() if key in payloads.UNMAPPED}
+        assert unmapped.items() <= getattr(result, "extra", {}).items()
 
 
 async def test_products_list(api: respx.MockRouter, qs: AsyncQuickshops) -> None:
@@ -234,6 +138,36 @@ async def test_every_path_parameter_is_encoded(api: respx.MockRouter, qs: AsyncQ
         (lambda qs: qs.subscription.create_portal_session(""), "member_session_id"),
         (lambda qs: qs.cart.clear("cart_1", idempotency_key="a\nb"), "idempotency_key"),
         (lambda qs: qs.products.list(limit=0), "limit"),
+        (lambda qs: qs.products.list(include_inactive="yes"), "include_inactive"),
+        (lambda qs: qs.store.propose(""), "proposal"),
+        (lambda qs: qs.store.apply_proposal("  "), "proposal"),
+        (lambda qs: qs.store.propose("x", idempotency_key=""), "idempotency_key"),
+        (lambda qs: qs.orders.list(limit=0), "limit"),
+        (lambda qs: qs.orders.chart(range=""), "range"),
+        (lambda qs: qs.customers.list(limit=True), "limit"),
+        (lambda qs: qs.media.list(kind=""), "kind"),
+        (lambda qs: qs.subscription.list(limit=-1), "limit"),
+        (lambda qs: qs.checkout.create_session("cart_1", quantity=2), "quantity applies only"),
+        (lambda qs: qs.checkout.create_session(product_id="p", quantity=0), "quantity"),
+        (lambda qs: qs.checkout.create_session(product_id="p", quantity=2**31), "that large"),
+        (lambda qs: qs.checkout.create_session(cart_id=7), "cart_id"),
+        (lambda qs: qs.checkout.create_session(product_id="\ud800"), "product_id"),
+        (
+            lambda qs: qs.checkout.create_session(product_id="p", success_url="https://"),
+            "success_url",
+        ),
+        (lambda qs: qs.checkout.create_session(product_id="p", cancel_url="/x"), "cancel_url"),
+        (lambda qs: qs.checkout.create_session(product_id="p", cancel_url=42), "cancel_url"),
+        (
+            lambda qs: qs.checkout.create_session(
+                product_id="p", success_url="https://x.example/\ud800"
+            ),
+            "success_url",
+        ),
+        (
+            lambda qs: qs.checkout.create_session(product_id="p", success_url="ftp://x.example"),
+            "success_url",
+        ),
     ],
 )
 async def test_bad_arguments_fail_before_any_io(

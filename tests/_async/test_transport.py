@@ -150,7 +150,10 @@ async def test_retry_after_wins_over_backoff(
 ) -> None:
     """The server's Retry-After or retry-after-ms is the delay, up to 60 s."""
     api.get("/health").mock(
-        side_effect=[httpx.Response(429, headers=headers), httpx.Response(200, json={"ok": True})]
+        side_effect=[
+            httpx.Response(429, headers=headers),
+            httpx.Response(200, json=payloads.HEALTH),
+        ]
     )
 
     await qs.health.check()
@@ -167,7 +170,7 @@ async def test_retry_after_as_http_date(
     api.get("/health").mock(
         side_effect=[
             httpx.Response(503, headers={"retry-after": header}),
-            httpx.Response(200, json={"ok": True}),
+            httpx.Response(200, json=payloads.HEALTH),
         ]
     )
 
@@ -208,7 +211,7 @@ async def test_x_should_retry_true_retries_any_status(
     route = api.get("/health").mock(
         side_effect=[
             httpx.Response(status, headers={"x-should-retry": should_retry}),
-            httpx.Response(200, json={"ok": True}),
+            httpx.Response(200, json=payloads.HEALTH),
         ]
     )
 
@@ -369,7 +372,7 @@ async def test_failed_response_is_closed_before_sleeping(
 ) -> None:
     """The response of a failed attempt is closed before the retry sleep."""
     failed = httpx.Response(503)
-    api.get("/health").mock(side_effect=[failed, httpx.Response(200, json={"ok": True})])
+    api.get("/health").mock(side_effect=[failed, httpx.Response(200, json=payloads.HEALTH)])
     closed_at_sleep: list[bool] = []
 
     async def fake_sleep(seconds: float) -> None:
@@ -498,7 +501,7 @@ async def test_no_log_lines_when_debug_is_off(
     api: respx.MockRouter, qs: AsyncQuickshops, caplog: pytest.LogCaptureFixture
 ) -> None:
     """At WARNING the SDK logs nothing for a successful call."""
-    api.get("/health").respond(200, json={"ok": True})
+    api.get("/health").respond(200, json=payloads.HEALTH)
     caplog.set_level(logging.WARNING)
 
     await qs.health.check()

@@ -151,7 +151,10 @@ def test_retry_after_wins_over_backoff(
 ) -> None:
     """The server's Retry-After or retry-after-ms is the delay, up to 60 s."""
     api.get("/health").mock(
-        side_effect=[httpx.Response(429, headers=headers), httpx.Response(200, json={"ok": True})]
+        side_effect=[
+            httpx.Response(429, headers=headers),
+            httpx.Response(200, json=payloads.HEALTH),
+        ]
     )
 
     qs.health.check()
@@ -168,7 +171,7 @@ def test_retry_after_as_http_date(
     api.get("/health").mock(
         side_effect=[
             httpx.Response(503, headers={"retry-after": header}),
-            httpx.Response(200, json={"ok": True}),
+            httpx.Response(200, json=payloads.HEALTH),
         ]
     )
 
@@ -209,7 +212,7 @@ def test_x_should_retry_true_retries_any_status(
     route = api.get("/health").mock(
         side_effect=[
             httpx.Response(status, headers={"x-should-retry": should_retry}),
-            httpx.Response(200, json={"ok": True}),
+            httpx.Response(200, json=payloads.HEALTH),
         ]
     )
 
@@ -370,7 +373,7 @@ def test_failed_response_is_closed_before_sleeping(
 ) -> None:
     """The response of a failed attempt is closed before the retry sleep."""
     failed = httpx.Response(503)
-    api.get("/health").mock(side_effect=[failed, httpx.Response(200, json={"ok": True})])
+    api.get("/health").mock(side_effect=[failed, httpx.Response(200, json=payloads.HEALTH)])
     closed_at_sleep: list[bool] = []
 
     def fake_sleep(seconds: float) -> None:
@@ -499,7 +502,7 @@ def test_no_log_lines_when_debug_is_off(
     api: respx.MockRouter, qs: Quickshops, caplog: pytest.LogCaptureFixture
 ) -> None:
     """At WARNING the SDK logs nothing for a successful call."""
-    api.get("/health").respond(200, json={"ok": True})
+    api.get("/health").respond(200, json=payloads.HEALTH)
     caplog.set_level(logging.WARNING)
 
     qs.health.check()

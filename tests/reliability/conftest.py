@@ -5,7 +5,7 @@
   test created (its str, repr and formatted traceback with its chain) shows it.
 - `Driver`: opens clients of one flavour (sync, or async under asyncio or trio) and
   runs calls on them from plain test code, so one test body covers both clients.
-- `ROUTES`: one call per route of the API, with the model it returns.
+- `ROUTES`: one call per operation of the endpoint table, with what it returns.
 - `Sleeps`: records retry sleeps instead of waiting (``anyio.sleep`` and ``time.sleep``).
 - Every test is bounded: past `TEST_LIMIT` seconds the run dumps its stacks and exits.
 - `FIGURES`: counts printed at the end of the run (requests, faults, duplicates...).
@@ -40,16 +40,10 @@ from anyio.from_thread import start_blocking_portal
 
 from quickshops import (
     AsyncQuickshops,
-    Cart,
-    CheckoutSession,
-    CheckoutSessionDetails,
-    Health,
-    PortalSession,
-    Product,
     Quickshops,
     QuickshopsError,
-    Store,
 )
+from quickshops._endpoints import ENDPOINTS, Endpoint
 from quickshops.testing import (
     BASE_PATH,
     DIGITAL_PRODUCT_ID,
@@ -520,7 +514,8 @@ def api(emulator: Emulator, method: str, path: str, body: Any = None) -> Any:
     headers = {"x-api-key": KEY, "content-type": "application/json"}
     reply = emulator.handle(method, BASE_PATH + path, "", headers, content)
     assert reply.status < 300, reply.body
-    return reply.json()["data"]
+    answer = reply.json()
+    return answer["data"] if isinstance(answer, dict) and "data" in answer else answer
 
 
 @dataclass(frozen=True)
@@ -540,6 +535,7 @@ def seed(emulator: Emulator) -> State:
     ]
     cart = api(emulator, "POST", "/cart", {"lines": lines})
     checkout_cart = api(emulator, "POST", "/cart", {"lines": lines})
+    api(emulator, "POST", "/store/proposals", {"proposal": "Make the hero blue"})
     session = api(emulator, "POST", "/checkout/session", {"productId": DIGITAL_PRODUCT_ID})
     return State(cart["id"], checkout_cart["id"], session["sessionId"])
 
@@ -575,45 +571,54 @@ def _call_route(route: Route, state: State, qs: Any) -> Any:
     return route.call(qs, state)
 
 
-ROUTES: tuple[Route, ...] = (
-    Route("GET /health", lambda qs, s: qs.health.check(), Health),
-    Route("GET /products/store", lambda qs, s: qs.store.get(), Store),
-    Route("GET /products", lambda qs, s: qs.products.list(limit=10), list, Product),
-    Route("GET /products/{productId}", lambda qs, s: qs.products.get(DIGITAL_PRODUCT_ID), Product),
-    Route("POST /cart", lambda qs, s: qs.cart.create(lines=[(DIGITAL_PRODUCT_ID, 1)]), Cart),
-    Route("GET /cart/{cartId}", lambda qs, s: qs.cart.get(s.cart_id), Cart),
-    Route(
-        "POST /cart/{cartId}/lines",
-        lambda qs, s: qs.cart.add_line(s.cart_id, DIGITAL_PRODUCT_ID, 2),
-        Cart,
+CALLS: dict[str, Callable[[Any, State], Any]] = {
+    "health.check": lambda qs, s: qs.health.check(),
+    "catalog.get": lambda qs, s: qs.catalog.get(),
+    "store.get": lambda qs, s: qs.store.get(),
+    "store.settings": lambda qs, s: qs.store.settings(),
+    "store.themes": lambda qs, s: qs.store.themes(),
+    "store.page_builder_theme": lambda qs, s: qs.store.page_builder_theme(),
+    "store.propose": lambda qs, s: qs.store.propose("Make the hero blue"),
+    "store.apply_proposal": lambda qs, s: qs.store.apply_proposal("Make the footer green"),
+    "store.discard_proposal": lambda qs, s: qs.store.discard_proposal(),
+    "products.list": lambda qs, s: qs.products.list(limit=10),
+    "products.get": lambda qs, s: qs.products.get(DIGITAL_PRODUCT_ID),
+    "orders.list": lambda qs, s: qs.orders.list(limit=5),
+    "orders.stats": lambda qs, s: qs.orders.stats(),
+    "orders.chart": lambda qs, s: qs.orders.chart(range="7d"),
+    "customers.list": lambda qs, s: qs.customers.list(),
+    "media.list": lambda qs, s: qs.media.list(kind="image"),
+    "cart.create": lambda qs, s: qs.cart.create(lines=[(DIGITAL_PRODUCT_ID, 1)]),
+    "cart.get": lambda qs, s: qs.cart.get(s.cart_id),
+    "cart.add_line": lambda qs, s: qs.cart.add_line(s.cart_id, DIGITAL_PRODUCT_ID, 2),
+    "cart.update_line": lambda qs, s: qs.cart.update_line(s.cart_id, PHYSICAL_PRODUCT_ID, 3),
+    "cart.remove_line": lambda qs, s: qs.cart.remove_line(s.cart_id, PHYSICAL_PRODUCT_ID),
+    "cart.clear": lambda qs, s: qs.cart.clear(s.cart_id),
+    "checkout.create_session": lambda qs, s: qs.checkout.create_session(
+        s.checkout_cart_id, success_url=SUCCESS_URL
     ),
-    Route(
-        "PATCH /cart/{cartId}/lines/{productId}",
-        lambda qs, s: qs.cart.update_line(s.cart_id, PHYSICAL_PRODUCT_ID, 3),
-        Cart,
+    "checkout.get_session": lambda qs, s: qs.checkout.get_session(s.session_id),
+    "subscription.list": lambda qs, s: qs.subscription.list(),
+    "subscription.create_portal_session": lambda qs, s: qs.subscription.create_portal_session(
+        MEMBER_SESSION_ID
     ),
-    Route(
-        "DELETE /cart/{cartId}/lines/{productId}",
-        lambda qs, s: qs.cart.remove_line(s.cart_id, PHYSICAL_PRODUCT_ID),
-        Cart,
-    ),
-    Route("DELETE /cart/{cartId}", lambda qs, s: qs.cart.clear(s.cart_id), Cart),
-    Route(
-        "POST /checkout/session",
-        lambda qs, s: qs.checkout.create_session(s.checkout_cart_id, success_url=SUCCESS_URL),
-        CheckoutSession,
-    ),
-    Route(
-        "GET /checkout/sessions/{sessionId}",
-        lambda qs, s: qs.checkout.get_session(s.session_id),
-        CheckoutSessionDetails,
-    ),
-    Route(
-        "POST /subscription/portal",
-        lambda qs, s: qs.subscription.create_portal_session(MEMBER_SESSION_ID),
-        PortalSession,
-    ),
+}
+"""A call of each operation that has a method, on the seeded state, by the table's name."""
+
+
+def _returns(endpoint: Endpoint[Any]) -> tuple[type, type | None]:
+    model = endpoint.returns.model
+    if model is None:
+        return object, None
+    return (list, model) if endpoint.returns.many else (model, None)
+
+
+ROUTES: tuple[Route, ...] = tuple(
+    Route(endpoint.route, CALLS[endpoint.name], *_returns(endpoint))
+    for endpoint in ENDPOINTS
+    if endpoint.alias_of is None
 )
+"""Every operation with a method, from the SDK's endpoint table, and a call of it."""
 
 
 def count(name: str, amount: int = 1) -> None:

@@ -91,6 +91,8 @@ def payloads() -> dict[str, Any]:
             "PATCH /cart/{cartId}/lines/{productId}": {"quantity": 2},
             "POST /checkout/session": {"productId": DIGITAL_PRODUCT_ID},
             "POST /subscription/portal": {"memberSessionId": "msess_test_member"},
+            "POST /store/proposals": {"proposal": "Make the hero blue"},
+            "POST /store/proposals/apply": {"proposal": "Make the footer green"},
         }.get(route.name)
         found[route.name] = api(emulator, method, path, body)
     return found

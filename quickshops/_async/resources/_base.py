@@ -1,15 +1,15 @@
-"""What every resource shares: the transport its calls go through."""
+"""What every resource shares: the sender its calls go through."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .._transport import AsyncTransport
+    from .._sender import AsyncSender
 
 
 class AsyncResource:
-    """A group of routes, bound to the transport of one client."""
+    """A group of operations, bound to the sender of one client."""
 
-    def __init__(self, transport: AsyncTransport) -> None:
-        self._transport = transport
+    def __init__(self, sender: AsyncSender) -> None:
+        self._sender = sender

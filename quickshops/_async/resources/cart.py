@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
 
-from ... import _routes
+from ... import _args
+from ..._endpoints import (
+    CART_ADD_LINE,
+    CART_CLEAR,
+    CART_CREATE,
+    CART_GET,
+    CART_REMOVE_LINE,
+    CART_UPDATE_LINE,
+)
+from ..._models import Cart, CartLineInput
+from ..._request import call
 from ._base import AsyncResource
-
-if TYPE_CHECKING:
-    from collections.abc import Sequence
-
-    from ..._models import Cart, CartLineInput
 
 
 class AsyncCartResource(AsyncResource):
@@ -28,12 +33,25 @@ class AsyncCartResource(AsyncResource):
             lines: `CartLineInput` items or ``(product_id, quantity)`` pairs.
             idempotency_key: Your own Idempotency-Key; by default a fresh one per call.
 
+        Raises:
+            InvalidRequestError: A line without a product id or with a quantity below 1,
+                before any request.
         """
-        return await self._transport.request(_routes.cart_create(lines, idempotency_key))
+        body = None if lines is None else {"lines": _args.cart_lines(lines)}
+        return await self._sender.send(
+            call(CART_CREATE, body=body, idempotency_key=idempotency_key)
+        )
 
     async def get(self, cart_id: str) -> Cart:
-        """Return a cart (``GET /cart/{cartId}``)."""
-        return await self._transport.request(_routes.cart_get(cart_id))
+        """Return a cart (``GET /cart/{cartId}``).
+
+        Args:
+            cart_id: The cart.
+
+        Raises:
+            InvalidRequestError: An empty id, before any request.
+        """
+        return await self._sender.send(call(CART_GET, path={"cart_id": cart_id}))
 
     async def add_line(
         self,
@@ -54,8 +72,17 @@ class AsyncCartResource(AsyncResource):
         Raises:
             InvalidRequestError: An empty id or a quantity below 1, before any request.
         """
-        return await self._transport.request(
-            _routes.cart_add_line(cart_id, product_id, quantity, idempotency_key)
+        body = {
+            "productId": _args.identifier("product_id", product_id),
+            "quantity": _args.integer("quantity", quantity, 1),
+        }
+        return await self._sender.send(
+            call(
+                CART_ADD_LINE,
+                path={"cart_id": cart_id},
+                body=body,
+                idempotency_key=idempotency_key,
+            )
         )
 
     async def update_line(
@@ -77,8 +104,14 @@ class AsyncCartResource(AsyncResource):
         Raises:
             InvalidRequestError: An empty id or a negative quantity, before any request.
         """
-        return await self._transport.request(
-            _routes.cart_update_line(cart_id, product_id, quantity, idempotency_key)
+        body = {"quantity": _args.integer("quantity", quantity, 0)}
+        return await self._sender.send(
+            call(
+                CART_UPDATE_LINE,
+                path={"cart_id": cart_id, "product_id": product_id},
+                body=body,
+                idempotency_key=idempotency_key,
+            )
         )
 
     async def remove_line(
@@ -90,16 +123,28 @@ class AsyncCartResource(AsyncResource):
             cart_id: The cart.
             product_id: The product whose line to remove.
             idempotency_key: Your own Idempotency-Key; by default a fresh one per call.
+
+        Raises:
+            InvalidRequestError: An empty id, before any request.
         """
-        return await self._transport.request(
-            _routes.cart_remove_line(cart_id, product_id, idempotency_key)
+        return await self._sender.send(
+            call(
+                CART_REMOVE_LINE,
+                path={"cart_id": cart_id, "product_id": product_id},
+                idempotency_key=idempotency_key,
+            )
         )
 
     async def clear(self, cart_id: str, *, idempotency_key: str | None = None) -> Cart:
-        """Remove every line from the cart (``DELETE /cart/{cartId}``).
+        """Remove every line from the cart, which stays (``DELETE /cart/{cartId}``).
 
         Args:
             cart_id: The cart.
             idempotency_key: Your own Idempotency-Key; by default a fresh one per call.
+
+        Raises:
+            InvalidRequestError: An empty id, before any request.
         """
-        return await self._transport.request(_routes.cart_clear(cart_id, idempotency_key))
+        return await self._sender.send(
+            call(CART_CLEAR, path={"cart_id": cart_id}, idempotency_key=idempotency_key)
+        )

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from ... import _routes
+from ..._endpoints import HEALTH_CHECK
 from ..._models import Health
+from ..._request import call
 from ._base import AsyncResource
 
 
@@ -12,4 +13,4 @@ class AsyncHealthResource(AsyncResource):
 
     async def check(self) -> Health:
         """Ask whether the API is up (``GET /health``)."""
-        return await self._transport.request(_routes.health_check())
+        return await self._sender.send(call(HEALTH_CHECK))

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from ... import _routes
+from ... import _args
+from ..._endpoints import PRODUCTS_GET, PRODUCTS_LIST
 from ..._models import Product
+from ..._request import call
 from ._base import AsyncResource
 
 
@@ -19,9 +21,22 @@ class AsyncProductsResource(AsyncResource):
             include_inactive: Also return products that are not for sale.
             limit: Return at most this many products (1 or more).
 
+        Raises:
+            InvalidRequestError: A limit below 1, before any request.
         """
-        return await self._transport.request(_routes.products_list(include_inactive, limit))
+        query = {
+            "includeInactive": _args.flag("include_inactive", include_inactive),
+            "limit": _args.limit(limit),
+        }
+        return await self._sender.send(call(PRODUCTS_LIST, query=query))
 
     async def get(self, product_id: str) -> Product:
-        """Return one product by id (``GET /products/{productId}``)."""
-        return await self._transport.request(_routes.products_get(product_id))
+        """Return one product by id (``GET /products/{productId}``).
+
+        Args:
+            product_id: The product's id.
+
+        Raises:
+            InvalidRequestError: An empty id, before any request.
+        """
+        return await self._sender.send(call(PRODUCTS_GET, path={"product_id": product_id}))

@@ -1,18 +1,28 @@
-"""``qs.subscription``: the Stripe billing portal for subscribers (secret key)."""
+"""``qs.subscription``: subscriptions and the Stripe billing portal (secret key)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from ... import _routes
+from ... import _args
+from ..._endpoints import SUBSCRIPTION_CREATE_PORTAL_SESSION, SUBSCRIPTION_LIST
+from ..._models import JSON, PortalSession
+from ..._request import call
 from ._base import AsyncResource
-
-if TYPE_CHECKING:
-    from ..._models import PortalSession
 
 
 class AsyncSubscriptionResource(AsyncResource):
-    """Subscriptions: open the billing portal where a member manages theirs."""
+    """Subscriptions: list them, and open the billing portal where a member manages theirs."""
+
+    async def list(self, *, limit: int | None = None) -> JSON:
+        """Return the store's subscriptions, as plain JSON (``GET /subscription``).
+
+        Args:
+            limit: Return at most this many subscriptions (1 or more).
+
+        Raises:
+            InvalidRequestError: A limit below 1, before any request.
+        """
+        query = {"limit": _args.limit(limit)}
+        return await self._sender.send(call(SUBSCRIPTION_LIST, query=query))
 
     async def create_portal_session(
         self, member_session_id: str, *, idempotency_key: str | None = None
@@ -24,7 +34,11 @@ class AsyncSubscriptionResource(AsyncResource):
         Args:
             member_session_id: The member's session id, from your sign-in.
             idempotency_key: Your own Idempotency-Key; by default a fresh one per call.
+
+        Raises:
+            InvalidRequestError: An empty id, before any request.
         """
-        return await self._transport.request(
-            _routes.subscription_create_portal_session(member_session_id, idempotency_key)
+        body = {"memberSessionId": _args.identifier("member_session_id", member_session_id)}
+        return await self._sender.send(
+            call(SUBSCRIPTION_CREATE_PORTAL_SESSION, body=body, idempotency_key=idempotency_key)
         )

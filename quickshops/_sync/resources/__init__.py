@@ -1,17 +1,25 @@
 # Generated from quickshops/_async/resources/__init__.py by scripts/unasync.py: edit that file, not this one.
-"""The resources of the sync client, one module per group of routes."""
+"""The resources of the sync client, one module per group of operations."""
 
 from .cart import SyncCartResource
+from .catalog import SyncCatalogResource
 from .checkout import SyncCheckoutResource
+from .customers import SyncCustomersResource
 from .health import SyncHealthResource
+from .media import SyncMediaResource
+from .orders import SyncOrdersResource
 from .products import SyncProductsResource
 from .store import SyncStoreResource
 from .subscription import SyncSubscriptionResource
 
 __all__ = [
     "SyncCartResource",
+    "SyncCatalogResource",
     "SyncCheckoutResource",
+    "SyncCustomersResource",
     "SyncHealthResource",
+    "SyncMediaResource",
+    "SyncOrdersResource",
     "SyncProductsResource",
     "SyncStoreResource",
     "SyncSubscriptionResource",

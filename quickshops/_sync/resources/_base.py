@@ -1,16 +1,16 @@
 # Generated from quickshops/_async/resources/_base.py by scripts/unasync.py: edit that file, not this one.
-"""What every resource shares: the transport its calls go through."""
+"""What every resource shares: the sender its calls go through."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .._transport import SyncTransport
+    from .._sender import SyncSender
 
 
 class SyncResource:
-    """A group of routes, bound to the transport of one client."""
+    """A group of operations, bound to the sender of one client."""
 
-    def __init__(self, transport: SyncTransport) -> None:
-        self._transport = transport
+    def __init__(self, sender: SyncSender) -> None:
+        self._sender = sender

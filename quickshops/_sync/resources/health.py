@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
-from ... import _routes
+from ..._endpoints import HEALTH_CHECK
 from ..._models import Health
+from ..._request import call
 from ._base import SyncResource
 
 
@@ -13,4 +14,4 @@ class SyncHealthResource(SyncResource):
 
     def check(self) -> Health:
         """Ask whether the API is up (``GET /health``)."""
-        return self._transport.request(_routes.health_check())
+        return self._sender.send(call(HEALTH_CHECK))

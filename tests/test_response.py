@@ -1,12 +1,11 @@
-"""Request building and response mapping, without a client.
+"""Reading answers: a 2xx into what the call returns, any other status into its error.
 
-Each test that handles requests, responses or errors runs with httpx2 (the SDK's own
-stack) and with httpx (a caller's own client): both must be read alike.
+Each test runs with httpx2's responses (the SDK's own stack) and httpx's (a caller's
+own client): both must be read alike.
 """
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Any
 
 import pytest
@@ -17,27 +16,20 @@ from quickshops import (
     AuthenticationError,
     BadRequestError,
     InternalServerError,
-    InvalidRequestError,
-    NotFoundError,
     PermissionDeniedError,
     RateLimitError,
 )
 from quickshops._config import ClientConfig
-from quickshops._http import (
-    RequestSpec,
-    build_request,
-    error_from_response,
-    parse_success,
-    send_error,
-)
-from quickshops._models import Health, decode
+from quickshops._endpoints import one
+from quickshops._models import Health
+from quickshops._request import Call
+from quickshops._response import error_from_response, parse_success
 from tests.conftest import SECRET_KEY
 
 CONFIG = ClientConfig.create(
     api_key=SECRET_KEY, base_url=None, timeout=5.0, max_retries=2, default_headers=None
 )
-SPEC = RequestSpec("GET", "/health", "GET /health", partial(decode, Health))
-MUTATION = RequestSpec("POST", "/cart", "POST /cart", partial(decode, Health), json={"a": "é"})
+CALL = Call("GET", "/health", "GET /health", one(Health))
 
 
 @pytest.fixture
@@ -53,14 +45,9 @@ def error_for(http: Any) -> Any:
     def make(status_code: int, headers: dict[str, str] | None = None, **body: Any) -> Any:
         kwargs: dict[str, Any] = {"json": body} if body else {}
         response = http.Response(status_code, headers=headers, **kwargs)
-        return error_from_response(response, SPEC, CONFIG)
+        return error_from_response(response, CALL, CONFIG)
 
     return make
-
-
-def build(http: Any, client: Any, spec: RequestSpec[Any], key: Any) -> Any:
-    """Build `spec`'s request with `client`, the headers as its library holds them."""
-    return build_request(client, http, http.Headers(CONFIG.headers), CONFIG, spec, key)
 
 
 @pytest.mark.parametrize(
@@ -133,7 +120,7 @@ def test_request_id_from_header_when_body_has_none(error_for: Any) -> None:
 )
 def test_non_json_error_bodies(http: Any, content: bytes, fragment: str) -> None:
     """An HTML, empty or odd error body still gives the right class and a useful message."""
-    error = error_from_response(http.Response(502, content=content), SPEC, CONFIG)
+    error = error_from_response(http.Response(502, content=content), CALL, CONFIG)
 
     assert isinstance(error, InternalServerError)
     assert "HTTP 502 Bad Gateway" in error.message
@@ -184,33 +171,15 @@ def test_redirect_message(error_for: Any) -> None:
     assert "nowhere" in error_for(307).message
 
 
-def test_build_request_for_a_mutation(http: Any) -> None:
-    """A mutation gets a JSON body, a content type and a fresh Idempotency-Key."""
-    with http.Client() as client:
-        request = build(http, client, MUTATION, lambda: "key-1")
-
-    assert isinstance(request, http.Request)
-    assert '{"a":"é"}'.encode() == request.content
-    assert "application/json" == request.headers["content-type"]
-    assert "key-1" == request.headers["idempotency-key"]
-    assert "https://api.quickshops.app/v1/cart" == str(request.url)
-
-
-def test_build_request_for_a_read(http: Any) -> None:
-    """A GET sends neither a body nor an Idempotency-Key."""
-    with http.Client() as client:
-        request = build(http, client, SPEC, lambda: pytest.fail("no key needed"))
-
-    assert b"" == request.content
-    assert "idempotency-key" not in request.headers
-
-
 def test_parse_success_unwraps_the_envelope(http: Any) -> None:
     """A success body is decoded whether or not it is wrapped in data."""
-    response = http.Response(200, json={"data": {"ok": True}}, headers={"x-request-id": "r"})
+    payload = {"ok": True, "service": "api", "version": "1", "uptime": 3}
+    expected = Health(True, "api", "1", extra={"uptime": 3}, request_id="r")
+    for body in ({"data": payload}, payload):
+        response = http.Response(200, json=body, headers={"x-request-id": "r"})
 
-    assert Health(ok=True, request_id="r") == parse_success(response, SPEC, CONFIG)
-    assert "r" == parse_success(response, SPEC, CONFIG).request_id
+        assert expected == parse_success(response, CALL, CONFIG)
+        assert "r" == parse_success(response, CALL, CONFIG).request_id
 
 
 def test_deeply_nested_json_is_a_validation_error(http: Any) -> None:
@@ -218,57 +187,9 @@ def test_deeply_nested_json_is_a_validation_error(http: Any) -> None:
     response = http.Response(200, content=b"[" * 100_000 + b"]" * 100_000)
 
     with pytest.raises(Exception, match="not JSON") as caught:
-        parse_success(response, SPEC, CONFIG)
+        parse_success(response, CALL, CONFIG)
 
     assert "RESPONSE_VALIDATION_ERROR" == caught.value.code  # type: ignore[attr-defined]
-
-
-def test_transport_error_messages(http: Any) -> None:
-    """Timeouts and other transport failures are named, with what to check."""
-    timeout = send_error(http.ReadTimeout("slow"), SPEC, CONFIG)
-    refused = send_error(http.ConnectError("refused"), SPEC, CONFIG)
-
-    assert timeout is not None
-    assert refused is not None
-    assert ("TIMEOUT", "CONNECTION_ERROR") == (timeout.code, refused.code)
-    assert "GET /health timed out (ReadTimeout)" in timeout.message
-    assert "ConnectError: refused" in refused.message
-
-
-def test_undecodable_body_is_a_validation_error(http: Any) -> None:
-    """A body whose content-encoding cannot be decoded is not a connection failure."""
-    error = send_error(http.DecodingError("bad gzip"), SPEC, CONFIG)
-
-    assert isinstance(error, APIResponseValidationError)
-    assert "could not be decoded (DecodingError: bad gzip)" in error.message
-
-
-def test_status_error_from_an_event_hook_maps_to_its_class(http: Any) -> None:
-    """An HTTPStatusError raised by the caller's event hook becomes the status's error."""
-    request = http.Request("GET", "https://api.quickshops.app/v1/health")
-    response = http.Response(404, json={"error": "gone"}, request=request)
-    raised = http.HTTPStatusError("404", request=request, response=response)
-
-    error = send_error(raised, SPEC, CONFIG)
-
-    assert isinstance(error, NotFoundError)
-    assert "GET /health failed: gone." == error.message
-
-
-def test_url_too_long_is_refused_before_sending(http: Any) -> None:
-    """A path the library cannot build is an InvalidRequestError, not its own exception."""
-    spec = RequestSpec("GET", "/products/" + "a" * 70_000, "GET /products/{productId}", SPEC.decode)
-
-    with http.Client() as client, pytest.raises(InvalidRequestError, match="cannot be sent"):
-        build(http, client, spec, lambda: "k")
-
-
-def test_exceptions_of_neither_library_are_not_mapped() -> None:
-    """An exception of another library is not the SDK's to map; a pool's refusal is."""
-    assert send_error(ValueError("a caller's bug"), SPEC, CONFIG) is None
-    refused = send_error(RuntimeError("event loop is closed"), SPEC, CONFIG)
-    assert refused is not None
-    assert "cannot be used (event loop is closed)" in refused.message
 
 
 def test_error_body_in_a_declared_charset(http: Any) -> None:
@@ -276,7 +197,7 @@ def test_error_body_in_a_declared_charset(http: Any) -> None:
     content = '{"error": "Café fermé", "code": "NOT_FOUND"}'.encode("latin-1")
     headers = {"content-type": "application/json; charset=latin-1"}
 
-    error = error_from_response(http.Response(404, content=content, headers=headers), SPEC, CONFIG)
+    error = error_from_response(http.Response(404, content=content, headers=headers), CALL, CONFIG)
 
     assert ("NOT_FOUND", "GET /health failed: Café fermé.") == (error.code, error.message)
 
@@ -287,7 +208,7 @@ def test_error_body_in_a_declared_charset(http: Any) -> None:
 def test_echoed_key_is_masked_in_validation_errors(http: Any, content: dict[str, Any]) -> None:
     """A success body echoing the key does not put it in the error message."""
     with pytest.raises(APIResponseValidationError) as caught:
-        parse_success(http.Response(200, **content), SPEC, CONFIG)
+        parse_success(http.Response(200, **content), CALL, CONFIG)
 
     assert SECRET_KEY not in str(caught.value)
     assert SECRET_KEY not in repr(caught.value)

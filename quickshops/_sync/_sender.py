@@ -1,5 +1,11 @@
-# Generated from quickshops/_async/_transport.py by scripts/unasync.py: edit that file, not this one.
-"""The only code that does I/O: send a request, retry it by the policy, decode the answer."""
+# Generated from quickshops/_async/_sender.py by scripts/unasync.py: edit that file, not this one.
+"""The only code that does I/O: send a call's request, retry it by the policy, read the answer.
+
+The pool holds the HTTP client (the connection pool) that a client and its
+`with_options` copies share; the sender sends each call through it. One call reads top
+to bottom: `send` builds the request once, `_attempt` makes one attempt, and `_retry`
+(only for a call whose first attempt failed) retries by the policy.
+"""
 
 from __future__ import annotations
 
@@ -7,27 +13,19 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
 from .._exceptions import QuickshopsError
-from .._http import (
-    build_request,
-    clock,
-    closed_client_error,
-    error_from_response,
-    fork_generation,
-    forked_client_error,
-    is_decoding_error,
-    log_attempt,
-    new_idempotency_key,
-    parse_success,
-    send_error,
-)
-from .._retry import is_retryable, log_retry, retry_delay
+from .._failures import closed_client_error, forked_client_error, is_decoding_error, send_error
+from .._fork import fork_generation
+from .._logging import clock, log_attempt, log_retry
+from .._request import build_request, new_idempotency_key
+from .._response import error_from_response, parse_success
+from .._retry import is_retryable, retry_delay
 from .._stack import library_of
 
 if TYPE_CHECKING:
     from typing import Any
 
     from .._config import ClientConfig
-    from .._http import RequestSpec
+    from .._request import Call
     from .._stack import HTTPClient
 
 T = TypeVar("T")
@@ -57,14 +55,14 @@ class SyncPool:
         """The module of the client's HTTP library, ``httpx2`` or ``httpx``."""
         self.generation = fork_generation()
 
-    def get(self, spec: RequestSpec[T]) -> HTTPClient:
-        """Return the client to send `spec` with, opening a new one after a fork."""
+    def get(self, call: Call[T]) -> HTTPClient:
+        """Return the client to send `call` with, opening a new one after a fork."""
         if self.generation != fork_generation():
             if self.make is None:
-                raise forked_client_error(spec)
+                raise forked_client_error(call)
             self.client, self.generation = self.make(), fork_generation()
         if self.client.is_closed:
-            raise closed_client_error(spec)
+            raise closed_client_error(call)
         return self.client
 
     def close(self) -> None:
@@ -73,8 +71,8 @@ class SyncPool:
             self.client.close()
 
 
-class SyncTransport:
-    """Sends the requests of one client through its pool, with retries."""
+class SyncSender:
+    """Sends the calls of one client (one configuration) through its pool, with retries."""
 
     def __init__(self, pool: SyncPool, config: ClientConfig) -> None:
         self.pool = pool
@@ -82,25 +80,21 @@ class SyncTransport:
         self.headers = pool.library.Headers(config.headers)
         """The headers of every request, as the pool's library holds them, built once."""
 
-    def request(self, spec: RequestSpec[T]) -> T:
-        """Send the call `spec` describes, retrying by the policy, and decode its answer."""
+    def send(self, call: Call[T]) -> T:
+        """Send `call`, retrying by the policy, and read its answer."""
+        pool = self.pool
         request = build_request(
-            self.pool.client,
-            self.pool.library,
-            self.headers,
-            self.config,
-            spec,
-            new_idempotency_key,
+            pool.client, pool.library, self.headers, self.config, call, new_idempotency_key
         )
         try:
-            response = self._send(request, spec, 1)
+            response = self._attempt(request, call, 1)
         except QuickshopsError as failure:
             if not self.config.max_retries or not is_retryable(failure):
                 raise
-            response = self._retry(request, spec, failure)
-        return parse_success(response, spec, self.config)
+            response = self._retry(request, call, failure)
+        return parse_success(response, call, self.config)
 
-    def _retry(self, request: Any, spec: RequestSpec[T], failure: QuickshopsError) -> Any:
+    def _retry(self, request: Any, call: Call[T], failure: QuickshopsError) -> Any:
         """Retry, by the policy, a call whose first attempt failed with `failure`.
 
         The retry machinery is built only here, for the calls that need it; tenacity
@@ -123,12 +117,12 @@ class SyncTransport:
                 if first is not None:
                     error, first = first, None
                     raise error
-                response = self._send(request, spec, attempt.retry_state.attempt_number)
+                response = self._attempt(request, call, attempt.retry_state.attempt_number)
         return response
 
-    def _send(self, request: Any, spec: RequestSpec[T], attempt: int) -> Any:
+    def _attempt(self, request: Any, call: Call[T], attempt: int) -> Any:
         """Make one attempt: return a 2xx response or raise the error it amounts to."""
-        client = self.pool.get(spec)
+        client = self.pool.get(call)
         start = clock()
         try:
             response = client.send(request, follow_redirects=False, stream=True)
@@ -141,12 +135,12 @@ class SyncTransport:
             finally:
                 response.close()
         except Exception as exc:
-            error = send_error(exc, spec, self.config)
+            error = send_error(exc, call, self.config)
             if error is None:
                 raise
-            log_attempt(spec, self.config, start, attempt, exc=exc)
+            log_attempt(call, self.config, start, attempt, exc=exc)
             raise error from exc
-        log_attempt(spec, self.config, start, attempt, response=response)
+        log_attempt(call, self.config, start, attempt, response=response)
         if not response.is_success:
-            raise error_from_response(response, spec, self.config)
+            raise error_from_response(response, call, self.config)
         return response

@@ -1,0 +1,186 @@
+"""Reading answers: a 2xx into what the call returns, any other status into its error.
+
+No I/O here. Responses of httpx2 and of httpx are read alike. Every error the SDK
+builds from a response has the key masked wherever a server may have echoed it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from ._config import ClientConfig, mask_key
+from ._exceptions import (
+    APIResponseValidationError,
+    APIStatusError,
+    AuthenticationError,
+    BadRequestError,
+    ConflictError,
+    InternalServerError,
+    NotFoundError,
+    PermissionDeniedError,
+    QuickshopsError,
+    RateLimitError,
+    UnprocessableEntityError,
+)
+from ._retry import parse_retry_after
+
+if TYPE_CHECKING:
+    from ._request import Call
+    from ._stack import HTTPResponse
+
+T = TypeVar("T")
+E = TypeVar("E", bound=QuickshopsError)
+
+_STATUS_ERRORS: dict[int, type[APIStatusError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    422: UnprocessableEntityError,
+    429: RateLimitError,
+}
+_SNIPPET = 200
+_TAGS = re.compile(r"<[^>]*>")
+
+
+def _content(response: Any) -> bytes:
+    """The body, or nothing if it was never read (a caller's event hook raised first)."""
+    try:
+        content: bytes = response.content
+    except Exception:  # ResponseNotRead, of whichever library made the response
+        return b""
+    return content
+
+
+def _load_json(response: HTTPResponse) -> Any:
+    """Decode a JSON body; raise ValueError for anything that is not JSON."""
+    try:
+        try:
+            return json.loads(_content(response))
+        except UnicodeDecodeError:  # not UTF-8: try the charset the response declares
+            return json.loads(response.text)
+    except RecursionError as exc:
+        raise ValueError("JSON nested too deeply") from exc
+
+
+def mask(text: str, config: ClientConfig) -> str:
+    """Replace the key, should a response have echoed it, with its masked form."""
+    return text.replace(config.api_key, mask_key(config.api_key))
+
+
+def masked(error: E, config: ClientConfig) -> E:
+    """Mask the key wherever a response may have put it in `error`: all that it shows."""
+    error.message = mask(error.message, config)
+    error.args = (error.message,)
+    error.code = mask(error.code, config)
+    if error.request_id is not None:
+        error.request_id = mask(error.request_id, config)
+    return error
+
+
+def parse_success(response: HTTPResponse, call: Call[T], config: ClientConfig) -> T:
+    """Read a 2xx response into what the call returns (a model, JSON, an APIResponse)."""
+    request_id = response.headers.get("x-request-id")
+    reader = call.reader
+    try:
+        body = _load_json(response) if _content(response) or not reader.allows_empty else None
+    except ValueError as exc:
+        raise masked(
+            APIResponseValidationError(
+                f"Unexpected response from {call.route}: the body is not JSON "
+                f"({_describe_text(response, config)}).",
+                status=response.status_code,
+                request_id=request_id,
+            ),
+            config,
+        ) from exc
+    try:
+        return reader.read(body, response, call.route)
+    except APIResponseValidationError as exc:
+        exc.status = response.status_code
+        raise masked(exc, config) from None
+
+
+def _describe_text(response: HTTPResponse, config: ClientConfig) -> str:
+    """Summarise a non-JSON body: empty, or its first characters without markup."""
+    content = _content(response)
+    if not content:
+        return "the body is empty"
+    text = " ".join(_TAGS.sub(" ", content.decode("utf-8", "replace")).split())
+    text = mask(text, config)  # before cutting, which could cut the key in two
+    if len(text) > _SNIPPET:
+        text = text[: _SNIPPET - 3] + "..."
+    return f"body starts {text!r}" if text else "the body holds only markup"
+
+
+def _error_fields(body: Any) -> tuple[str | None, str | None, str | None]:
+    """Return (message, code, request id) from any of the API's three error styles."""
+    if not isinstance(body, dict):
+        return None, None, None
+    error = body.get("error")
+    if isinstance(error, dict):
+        fields: Mapping[str, Any] = error
+        message = error.get("message")
+    else:
+        fields = body
+        message = error if isinstance(error, str) else body.get("message")
+    code = fields.get("code") or body.get("code")
+    request_id = fields.get("requestId") or body.get("requestId")
+    return (
+        message if isinstance(message, str) and message else None,
+        code if isinstance(code, str) and code else None,
+        request_id if isinstance(request_id, str) and request_id else None,
+    )
+
+
+def _hint(status: int, code: str | None, config: ClientConfig) -> str:
+    """Say what to do about an authentication or permission error."""
+    if status == 401:
+        return f" Check the API key (from {config.key_source})."
+    if status == 403 and code != "PRO_PLAN_REQUIRED":
+        return (
+            " A public key can only read the store and products; cart, checkout and "
+            "subscription routes need a secret key, used server-side only."
+        )
+    return ""
+
+
+def error_from_response(
+    response: HTTPResponse, call: Call[Any], config: ClientConfig
+) -> APIStatusError:
+    """Map a non-2xx response to the error class of its status, with all it tells."""
+    status = response.status_code
+    content = _content(response)
+    try:
+        body: Any = _load_json(response) if content else None
+    except ValueError:
+        body = content.decode("utf-8", "replace")
+    message, code, request_id = _error_fields(body)
+    request_id = request_id or response.headers.get("x-request-id")
+    if message is None:
+        reason = response.reason_phrase or "error"
+        message = f"HTTP {status} {reason}, {_describe_text(response, config)}"
+    if 300 <= status < 400:
+        location = response.headers.get("location", "nowhere")
+        message = (
+            f"unexpected redirect to {location}: the SDK follows no redirect, so the key "
+            "never reaches another host; check base_url"
+        )
+    message = f"{call.route} failed: {message.rstrip('.')}.{_hint(status, code, config)}"
+    cls = _STATUS_ERRORS.get(status) or (InternalServerError if status >= 500 else APIStatusError)
+    if cls is RateLimitError:
+        error: APIStatusError = RateLimitError(
+            message,
+            response=response,
+            body=body,
+            code=code,
+            request_id=request_id,
+            retry_after=parse_retry_after(response.headers),
+        )
+    else:
+        error = cls(message, response=response, body=body, code=code, request_id=request_id)
+    return masked(error, config)
