@@ -16,6 +16,8 @@ from ._constants import (
     API_KEY_PREFIX,
     BASE_URL_ENV_VAR,
     DEFAULT_BASE_URL,
+    DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_TOTAL_TIMEOUT,
 )
 from ._exceptions import InvalidAPIKeyError, InvalidRequestError
 from ._stack import as_timeout
@@ -121,6 +123,36 @@ def resolve_max_retries(max_retries: Any) -> int:
     )
 
 
+def resolve_total_timeout(total_timeout: Any) -> float | None:
+    """Return `total_timeout` in seconds: a positive number, or None for no bound."""
+    if total_timeout is None:
+        return None
+    if (
+        isinstance(total_timeout, (int, float))
+        and not isinstance(total_timeout, bool)
+        and 0 < total_timeout < float("inf")
+    ):
+        return float(total_timeout)
+    raise InvalidRequestError(
+        "total_timeout must be a positive number of seconds, or None for no bound on a "
+        f"whole call, not {total_timeout!r}."
+    )
+
+
+def resolve_max_response_bytes(max_response_bytes: Any) -> int | None:
+    """Return `max_response_bytes`: a positive int, or None for no cap."""
+    if max_response_bytes is None or (
+        isinstance(max_response_bytes, int)
+        and not isinstance(max_response_bytes, bool)
+        and max_response_bytes > 0
+    ):
+        return max_response_bytes
+    raise InvalidRequestError(
+        "max_response_bytes must be a positive integer, or None for no cap, "
+        f"not {max_response_bytes!r}."
+    )
+
+
 def check_header(name: object, value: object, what: str) -> None:
     """Refuse a header that could not be sent as given (or would split into two)."""
     if not isinstance(name, str) or not _HEADER_NAME.match(name):
@@ -161,11 +193,16 @@ class ClientConfig:
     base_url: str
     timeout: httpx2.Timeout
     max_retries: int
+    total_timeout: float | None
+    max_response_bytes: int | None
     default_headers: Mapping[str, str]
     headers: dict[str, str] = attrs.field(eq=False)
     """The headers of every request, lowercase names, built once."""
     timeout_extension: dict[str, float | None] = attrs.field(eq=False)
     """The timeout as httpx carries it in a request's extensions, built once."""
+    longest_timeout: float = attrs.field(eq=False)
+    """The longest phase of `timeout` (infinite if one has none): past it, the total
+    bound leaves an attempt's timeouts alone."""
 
     @classmethod
     def create(
@@ -176,6 +213,8 @@ class ClientConfig:
         timeout: Any,
         max_retries: Any,
         default_headers: Mapping[str, str] | None,
+        total_timeout: Any = DEFAULT_TOTAL_TIMEOUT,
+        max_response_bytes: Any = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> ClientConfig:
         """Resolve and validate every argument, or raise before any I/O."""
         key, source = resolve_api_key(api_key)
@@ -185,21 +224,26 @@ class ClientConfig:
                 f"not {type(default_headers).__name__}."
             )
         checked_timeout = resolve_timeout(timeout)
+        phases = checked_timeout.as_dict().values()
         return cls(
             api_key=key,
             key_source=source,
             base_url=resolve_base_url(base_url),
             timeout=checked_timeout,
             max_retries=resolve_max_retries(max_retries),
+            total_timeout=resolve_total_timeout(total_timeout),
+            max_response_bytes=resolve_max_response_bytes(max_response_bytes),
             default_headers=dict(default_headers or {}),
             headers=build_headers(key, default_headers),
             timeout_extension=checked_timeout.as_dict(),
+            longest_timeout=max(float("inf") if p is None else p for p in phases),
         )
 
     def __repr__(self) -> str:
         return (
             f"ClientConfig(api_key={mask_key(self.api_key)!r}, base_url={self.base_url!r}, "
-            f"timeout={self.timeout!r}, max_retries={self.max_retries!r})"
+            f"timeout={self.timeout!r}, max_retries={self.max_retries!r}, "
+            f"total_timeout={self.total_timeout!r})"
         )
 
 

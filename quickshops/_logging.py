@@ -47,6 +47,11 @@ def log_attempt(
         )
 
 
+def log_pause(call: Call[Any], seconds: float) -> None:
+    """Log one DEBUG line for a call held back by its route's rate-limit pause."""
+    logger.debug("%s %s waits %.2f s for its route's rate limit", call.method, call.path, seconds)
+
+
 def log_retry(retry_state: tenacity.RetryCallState) -> None:
     """Log one INFO line before a retry: its attempt number, the delay and the reason."""
     outcome = retry_state.outcome

@@ -3,8 +3,14 @@
 - Retried: connection failures, timeouts, 408, 429, 500, 502, 503 and 504, and any
   response marked ``x-should-retry: true``; never one marked ``false``.
 - Delay: exponential with jitter, from about 0.5 s, capped at 8 s. A ``retry-after-ms``
-  or ``Retry-After`` header (seconds or HTTP date) wins when it asks for at most 60 s;
-  a server asking for longer gets no retry.
+  or ``Retry-After`` header (seconds or HTTP date) wins when it asks for more than 0 and
+  at most 60 s; a server asking for longer gets no retry, and one asking for 0 gets the
+  normal backoff.
+- Stop: after ``max_retries`` retries, or when the next wait would pass the call's
+  ``total_timeout``. A rate-limit refusal (429) spends no retry while the call has a
+  total bound: the bound stops it.
+- A 429, or a 503 with ``Retry-After``, also pauses the route for every call of the
+  client (`quickshops._ratelimit`); `refusal_pause` says for how long.
 """
 
 from __future__ import annotations
@@ -15,18 +21,23 @@ import time
 from typing import TYPE_CHECKING
 
 from ._constants import (
+    DEFAULT_RATE_LIMIT_PAUSE,
     INITIAL_RETRY_DELAY,
     MAX_RETRY_AFTER,
     MAX_RETRY_DELAY,
     RETRY_JITTER,
     RETRY_STATUSES,
 )
+from ._deadline import clock
 from ._exceptions import APIConnectionError, APIStatusError, RateLimitError
 
 if TYPE_CHECKING:
     import httpx
     import httpx2
     import tenacity
+
+    from ._config import ClientConfig
+    from ._ratelimit import RateLimits
 
 
 @functools.cache
@@ -106,4 +117,64 @@ def retry_delay(retry_state: tenacity.RetryCallState) -> float:
     outcome = retry_state.outcome
     assert outcome is not None  # tenacity waits only after an attempt
     delay = server_delay(outcome.exception())
-    return backoff()(retry_state) if delay is None else delay
+    return backoff()(retry_state) if delay is None or delay <= 0 else delay
+
+
+def refusal_pause(status: int, headers: httpx2.Headers | httpx.Headers) -> float | None:
+    """How long a refusal pauses its route for every call: a 429, or a 503 that said.
+
+    Read from the status and headers alone, as soon as they arrive. A 429 that names no
+    pause (or 0) pauses for `DEFAULT_RATE_LIMIT_PAUSE`; one that asks for more than
+    `MAX_RETRY_AFTER` is not waited out, and pauses nothing.
+    """
+    if status not in (429, 503):
+        return None
+    delay = parse_retry_after(headers)
+    if status == 429 and (delay is None or delay <= 0):
+        return DEFAULT_RATE_LIMIT_PAUSE
+    return delay if delay is not None and 0 < delay <= MAX_RETRY_AFTER else None
+
+
+class RetryWait:
+    """How long to wait before a retry (a tenacity ``wait``).
+
+    The policy's delay, or the rest of the route's rate-limit pause when that is
+    longer; the retry then takes its turn like any call.
+    """
+
+    def __init__(self, limits: RateLimits, route: str) -> None:
+        self.limits = limits
+        self.route = route
+
+    def __call__(self, retry_state: tenacity.RetryCallState) -> float:
+        """The seconds until the retry may be sent."""
+        return max(retry_delay(retry_state), self.limits.paused_for(self.route))
+
+
+class RetryStop:
+    """When a call's retries stop (a tenacity ``stop``): out of retries, or out of time.
+
+    Attributes:
+        out_of_time: Whether it stopped because the next wait would pass the deadline.
+    """
+
+    def __init__(self, config: ClientConfig, deadline: float | None) -> None:
+        self.max_retries = config.max_retries
+        self.free_refusals = config.total_timeout is not None
+        self.deadline = deadline
+        self.spent = 0
+        self.out_of_time = False
+
+    def __call__(self, retry_state: tenacity.RetryCallState) -> bool:
+        """Count the failed attempt; tell whether to stop before the next one."""
+        outcome = retry_state.outcome
+        assert outcome is not None  # tenacity stops only after an attempt
+        if not (self.free_refusals and isinstance(outcome.exception(), RateLimitError)):
+            self.spent += 1
+        if self.spent > self.max_retries:
+            return True
+        sleep = retry_state.upcoming_sleep
+        if self.deadline is not None and clock() + sleep >= self.deadline:
+            self.out_of_time = True
+            return True
+        return False

@@ -11,12 +11,15 @@ mapped to the SDK's own, so neither leaks out of a call.
 from __future__ import annotations
 
 import functools
+import http.cookiejar
+import os
 import sys
 from typing import TYPE_CHECKING, Any
 
 import httpx2
 
 from ._constants import DEFAULT_LIMITS
+from ._exceptions import InvalidRequestError
 
 if TYPE_CHECKING:
     from types import ModuleType
@@ -46,14 +49,76 @@ def library_of(obj: object) -> ModuleType | None:
     return None
 
 
+_PROXY_VARIABLES = (
+    "HTTPS_PROXY",
+    "https_proxy",
+    "HTTP_PROXY",
+    "http_proxy",
+    "ALL_PROXY",
+    "all_proxy",
+)
+_LOOPBACK = {"all://localhost": None, "all://127.0.0.0/8": None, "all://[::1]": None}
+"""Mounts that send loopback requests directly: no proxy from the environment gets them."""
+
+
+class _NoCookies(http.cookiejar.DefaultCookiePolicy):
+    """A cookie policy that accepts no cookie at all."""
+
+    def set_ok(self, cookie: http.cookiejar.Cookie, request: Any) -> bool:
+        """Refuse every cookie a response sets."""
+        return False
+
+
 def own_client(cls: type[Any], timeout: httpx2.Timeout) -> Any:
     """Make the connection pool the SDK owns: `cls` is ``httpx2.AsyncClient`` or ``Client``.
 
-    Redirects are never followed (the key must not reach another host), and the pool
-    keeps as many connections alive as it may open, so that a burst does not make it
-    close and reopen connections (see `DEFAULT_LIMITS`).
+    - Redirects are never followed: the key must not reach another host.
+    - The pool keeps as many connections alive as it may open, so that a burst does not
+      make it close and reopen them (see `DEFAULT_LIMITS`).
+    - It stores no cookies: a client shared by a web server's users must not carry one
+      user's cookies into another's requests, nor grow a header with every response.
+    - A proxy from the environment is used for the API, never for a loopback host (the
+      emulator), which would receive the key in the clear.
+
+    Raises:
+        InvalidRequestError: The environment names a proxy that cannot be used.
+
     """
-    return cls(timeout=timeout, limits=DEFAULT_LIMITS, follow_redirects=False)
+    try:
+        return cls(
+            timeout=timeout,
+            limits=DEFAULT_LIMITS,
+            follow_redirects=False,
+            cookies=http.cookiejar.CookieJar(policy=_NoCookies()),
+            mounts=_LOOPBACK,
+        )
+    except (ImportError, ValueError, httpx2.InvalidURL) as exc:  # a proxy it cannot use
+        raise _proxy_error(exc) from exc
+
+
+def _proxy_error(exc: Exception) -> InvalidRequestError:
+    found = [
+        f"{name}={_without_password(os.environ[name])!r}"
+        for name in _PROXY_VARIABLES
+        if os.environ.get(name)
+    ]
+    where = ", ".join(found) or "the environment"
+    reason = str(exc).rstrip(".")
+    if "socks" in reason.lower():
+        reason = "a SOCKS proxy needs the socksio package (pip install 'httpx2[socks]')"
+    return InvalidRequestError(
+        f"The proxy configured in {where} cannot be used: {reason}. Fix or unset the "
+        "variable, or pass your own http_client."
+    )
+
+
+def _without_password(url: str) -> str:
+    """`url` with any password replaced by ``***``."""
+    scheme, sep, rest = url.partition("://")
+    credentials, at, host = rest.rpartition("@")
+    if not at or ":" not in credentials:
+        return url
+    return f"{scheme}{sep}{credentials.partition(':')[0]}:***@{host}"
 
 
 @functools.lru_cache(maxsize=1024)

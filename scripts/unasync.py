@@ -29,10 +29,12 @@ DIRS = [("quickshops/_async", "quickshops/_sync"), ("tests/_async", "tests/_sync
 TOKEN_REPLACEMENTS = {
     "AsyncClient": "Client",
     "AsyncHTTPClient": "HTTPClient",
+    "AsyncNetworkBackend": "NetworkBackend",
+    "AsyncNetworkStream": "NetworkStream",
     "AsyncQuickshops": "Quickshops",
     "AsyncRetrying": "Retrying",
     "aclose": "close",
-    "aread": "read",
+    "aiter_bytes": "iter_bytes",
     "anyio": "time",
     "async_client": "client",
 }

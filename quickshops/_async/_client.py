@@ -10,11 +10,17 @@ import attrs
 import httpx2
 
 from .._config import NOT_GIVEN, ClientConfig, NotGiven, mask_key
-from .._constants import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
+from .._constants import (
+    DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT,
+    DEFAULT_TOTAL_TIMEOUT,
+)
 from .._exceptions import InvalidRequestError
 from .._models import APIResponse
 from .._request import raw_call
 from .._stack import library_of, own_client
+from ._backend import bind_to_calls
 from ._sender import AsyncPool, AsyncSender
 from .resources import (
     AsyncCartResource,
@@ -56,6 +62,10 @@ class AsyncQuickshops:
         http_client: Your own `httpx2.AsyncClient`, or `httpx.AsyncClient` (proxies,
             mTLS, event hooks, a mock transport). The SDK never closes a client it did
             not create.
+        total_timeout: Seconds one whole call may take: every attempt, backoff and
+            rate-limit wait, a body that arrives a byte at a time. None lifts the bound.
+        max_response_bytes: The largest response body read, after decompression; a
+            bigger one is refused without being held in memory. None lifts the cap.
 
     Raises:
         InvalidAPIKeyError: No key, or one that does not start with ``qk_``.
@@ -93,6 +103,8 @@ class AsyncQuickshops:
         max_retries: int = DEFAULT_MAX_RETRIES,
         default_headers: Mapping[str, str] | None = None,
         http_client: AsyncHTTPClient | None = None,
+        total_timeout: float | None = DEFAULT_TOTAL_TIMEOUT,
+        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         config = ClientConfig.create(
             api_key=api_key,
@@ -100,9 +112,11 @@ class AsyncQuickshops:
             timeout=timeout,
             max_retries=max_retries,
             default_headers=default_headers,
+            total_timeout=total_timeout,
+            max_response_bytes=max_response_bytes,
         )
         if http_client is None:
-            pool = AsyncPool(make=partial(own_client, httpx2.AsyncClient, config.timeout))
+            pool = AsyncPool(make=partial(_own_client, config.timeout))
         else:
             pool = AsyncPool(self._checked(http_client))
         self._setup(config, pool, owns_pool=True)
@@ -150,6 +164,16 @@ class AsyncQuickshops:
         """How many times a failed call is retried."""
         return self._config.max_retries
 
+    @property
+    def total_timeout(self) -> float | None:
+        """Seconds one whole call may take, or None."""
+        return self._config.total_timeout
+
+    @property
+    def max_response_bytes(self) -> int | None:
+        """The largest response body read, or None."""
+        return self._config.max_response_bytes
+
     def with_options(
         self,
         *,
@@ -159,6 +183,8 @@ class AsyncQuickshops:
         max_retries: int | NotGiven = NOT_GIVEN,
         default_headers: Mapping[str, str] | NotGiven | None = NOT_GIVEN,
         http_client: AsyncHTTPClient | NotGiven | None = NOT_GIVEN,
+        total_timeout: float | NotGiven | None = NOT_GIVEN,
+        max_response_bytes: int | NotGiven | None = NOT_GIVEN,
     ) -> Self:
         """Return a copy with some options changed, sharing this client's connection pool.
 
@@ -172,6 +198,8 @@ class AsyncQuickshops:
             default_headers: As for the constructor; left out, the same headers.
             http_client: Your own `httpx2.AsyncClient` or `httpx.AsyncClient` for the
                 copy; left out, the shared pool.
+            total_timeout: As for the constructor; left out, the same bound.
+            max_response_bytes: As for the constructor; left out, the same cap.
         """
         old = self._config
         config = ClientConfig.create(
@@ -181,6 +209,14 @@ class AsyncQuickshops:
             max_retries=old.max_retries if isinstance(max_retries, NotGiven) else max_retries,
             default_headers=(
                 old.default_headers if isinstance(default_headers, NotGiven) else default_headers
+            ),
+            total_timeout=(
+                old.total_timeout if isinstance(total_timeout, NotGiven) else total_timeout
+            ),
+            max_response_bytes=(
+                old.max_response_bytes
+                if isinstance(max_response_bytes, NotGiven)
+                else max_response_bytes
             ),
         )
         if isinstance(api_key, NotGiven):
@@ -254,3 +290,10 @@ class AsyncQuickshops:
             f"api_key={mask_key(self._config.api_key)!r}, "
             f"max_retries={self._config.max_retries!r})"
         )
+
+
+def _own_client(timeout: httpx2.Timeout) -> httpx2.AsyncClient:
+    """The connection pool the SDK makes, bound by each call's deadline and turn."""
+    client: httpx2.AsyncClient = own_client(httpx2.AsyncClient, timeout)
+    bind_to_calls(client)
+    return client

@@ -1,10 +1,12 @@
 # Generated from quickshops/_async/_sender.py by scripts/unasync.py: edit that file, not this one.
 """The only code that does I/O: send a call's request, retry it by the policy, read the answer.
 
-The pool holds the HTTP client (the connection pool) that a client and its
-`with_options` copies share; the sender sends each call through it. One call reads top
-to bottom: `send` builds the request once, `_attempt` makes one attempt, and `_retry`
-(only for a call whose first attempt failed) retries by the policy.
+The pool holds the HTTP client (the connection pool) and the rate-limit pauses that a
+client and its `with_options` copies share; the sender sends each call through it. One
+call reads top to bottom: `send` sets the call's deadline and builds the request once,
+`_attempt` makes one attempt (after any rate-limit pause of its route) and reads at
+most `max_response_bytes` of the answer, and `_retry` (only for a call whose first
+attempt failed) retries by the policy, within the deadline.
 """
 
 from __future__ import annotations
@@ -12,13 +14,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
-from .._exceptions import QuickshopsError
+from .._constants import ERROR_BODY_BYTES
+from .._deadline import DEADLINE, total_timeout_error
+from .._deadline import clock as deadline_clock
+from .._exceptions import (
+    APIResponseValidationError,
+    QuickshopsError,
+)
 from .._failures import closed_client_error, forked_client_error, is_decoding_error, send_error
 from .._fork import fork_generation
-from .._logging import clock, log_attempt, log_retry
+from .._logging import clock, log_attempt, log_pause, log_retry
+from .._ratelimit import TURN, RateLimits
 from .._request import build_request, new_idempotency_key
-from .._response import error_from_response, parse_success
-from .._retry import is_retryable, retry_delay
+from .._response import error_from_response, masked, parse_success
+from .._retry import RetryStop, RetryWait, is_retryable, refusal_pause
 from .._stack import library_of
 
 if TYPE_CHECKING:
@@ -54,6 +63,8 @@ class SyncPool:
         self.library = library
         """The module of the client's HTTP library, ``httpx2`` or ``httpx``."""
         self.generation = fork_generation()
+        self.limits = RateLimits()
+        """The rate-limit pauses of every route, shared by the client's calls and copies."""
 
     def get(self, call: Call[T]) -> HTTPClient:
         """Return the client to send `call` with, opening a new one after a fork."""
@@ -81,66 +92,173 @@ class SyncSender:
         """The headers of every request, as the pool's library holds them, built once."""
 
     def send(self, call: Call[T]) -> T:
-        """Send `call`, retrying by the policy, and read its answer."""
-        pool = self.pool
-        request = build_request(
-            pool.client, pool.library, self.headers, self.config, call, new_idempotency_key
-        )
+        """Send `call` within its total bound, retrying by the policy, and read its answer."""
+        config = self.config
+        total = config.total_timeout
+        deadline = None if total is None else deadline_clock() + total
+        token = DEADLINE.set(deadline)
         try:
-            response = self._attempt(request, call, 1)
-        except QuickshopsError as failure:
-            if not self.config.max_retries or not is_retryable(failure):
-                raise
-            response = self._retry(request, call, failure)
-        return parse_success(response, call, self.config)
+            pool = self.pool
+            request = build_request(
+                pool.client, pool.library, self.headers, config, call, new_idempotency_key
+            )
+            try:
+                response = self._attempt(request, call, 1, deadline)
+            except QuickshopsError as failure:
+                if not config.max_retries or not is_retryable(failure):
+                    raise
+                response = self._retry(request, call, failure, deadline)
+            return parse_success(response, call, config)
+        finally:
+            DEADLINE.reset(token)
 
-    def _retry(self, request: Any, call: Call[T], failure: QuickshopsError) -> Any:
+    def _retry(
+        self, request: Any, call: Call[T], failure: QuickshopsError, deadline: float | None
+    ) -> Any:
         """Retry, by the policy, a call whose first attempt failed with `failure`.
 
         The retry machinery is built only here, for the calls that need it; tenacity
-        sees the first attempt's outcome as its own first attempt.
+        sees the first attempt's outcome as its own first attempt. A rate-limit refusal
+        spends no retry while the total bound holds; the call stops when the next
+        wait would pass its deadline.
         """
         import time  # here, not at the top: most calls never retry
         import tenacity
 
         first: QuickshopsError | None = failure
+        stop = RetryStop(self.config, deadline)
         retrying = tenacity.Retrying(
-            stop=tenacity.stop_after_attempt(self.config.max_retries + 1),
-            wait=retry_delay,
+            stop=stop,
+            wait=RetryWait(self.pool.limits, call.route),
             retry=tenacity.retry_if_exception(is_retryable),
             before_sleep=log_retry,
             sleep=time.sleep,
             reraise=True,
         )
-        for attempt in retrying:
-            with attempt:
-                if first is not None:
-                    error, first = first, None
-                    raise error
-                response = self._attempt(request, call, attempt.retry_state.attempt_number)
+        try:
+            for attempt in retrying:
+                with attempt:
+                    if first is not None:
+                        error, first = first, None
+                        raise error
+                    number = attempt.retry_state.attempt_number
+                    response = self._attempt(request, call, number, deadline)
+        except QuickshopsError as exc:
+            if stop.out_of_time:
+                raise total_timeout_error(call, self.config) from exc
+            raise
         return response
 
-    def _attempt(self, request: Any, call: Call[T], attempt: int) -> Any:
-        """Make one attempt: return a 2xx response or raise the error it amounts to."""
+    def _attempt(
+        self, request: Any, call: Call[T], attempt: int, deadline: float | None
+    ) -> Any:
+        """Make one attempt: return a 2xx response, read, or raise the error it amounts to.
+
+        It first waits for the route's rate-limit turn, if the route is paced.
+        """
+        limits = self.pool.limits
+        self._take_turn(limits, call, deadline)
+        if deadline is not None:
+            self._bound(request, call, deadline)
         client = self.pool.get(call)
         start = clock()
+        sent_at = limits.now()
+        turn = TURN.set((limits, call.route, sent_at))
         try:
             response = client.send(request, follow_redirects=False, stream=True)
+            # A refusal pauses its route at once, before this connection goes back to
+            # the pool and to a request that would not know.
+            refused = refusal_pause(response.status_code, response.headers)
+            if refused is not None:
+                limits.refused(call.route, refused, sent_at)
             try:
-                response.read()
-            except Exception as exc:
-                # An error status with an undecodable body is still that error status.
-                if response.is_success or not is_decoding_error(exc):
-                    raise
+                self._read(response, call, deadline)
             finally:
                 response.close()
+        except QuickshopsError:
+            raise
         except Exception as exc:
+            if deadline is not None and deadline_clock() >= deadline - 0.001:
+                raise total_timeout_error(call, self.config) from exc
             error = send_error(exc, call, self.config)
             if error is None:
                 raise
             log_attempt(call, self.config, start, attempt, exc=exc)
             raise error from exc
+        finally:
+            TURN.reset(turn)
         log_attempt(call, self.config, start, attempt, response=response)
         if not response.is_success:
             raise error_from_response(response, call, self.config)
+        limits.succeeded(call.route)
         return response
+
+    def _take_turn(self, limits: RateLimits, call: Call[T], deadline: float | None) -> None:
+        """Wait out the route's pause, then for the call's turn and its spacing."""
+        for wait in (limits.paused_for, limits.turn, limits.space):
+            seconds = wait(call.route)
+            if seconds:
+                self._pause(seconds, call, deadline)
+
+    def _pause(self, seconds: float, call: Call[T], deadline: float | None) -> None:
+        """Wait out the rate-limit pause of the call's route; it spends no retry."""
+        import time
+
+        if deadline is not None and deadline_clock() + seconds >= deadline:
+            raise total_timeout_error(call, self.config)
+        log_pause(call, seconds)
+        time.sleep(seconds)
+
+    def _bound(self, request: Any, call: Call[T], deadline: float) -> None:
+        """Shorten every timeout of the attempt to what is left before the deadline."""
+        left = deadline - deadline_clock()
+        if left <= 0:
+            raise total_timeout_error(call, self.config)
+        if left < self.config.longest_timeout:
+            request.extensions["timeout"] = {
+                phase: left if value is None else min(value, left)
+                for phase, value in self.config.timeout_extension.items()
+            }
+
+    def _read(self, response: Any, call: Call[T], deadline: float | None) -> None:
+        """Read the body, decompressed, up to its cap, and keep it on the response.
+
+        The cap is `max_response_bytes` for a 2xx, and only as much as a message needs for
+        an error status; past it, reading stops. The body is kept as `response.read()`
+        would keep it.
+        """
+        cap = self.config.max_response_bytes
+        if not response.is_success:
+            cap = ERROR_BODY_BYTES if cap is None else min(cap, ERROR_BODY_BYTES)
+        chunks: list[bytes] = []
+        size = 0
+        try:
+            for chunk in response.iter_bytes():
+                size += len(chunk)
+                if cap is not None and size > cap:
+                    if response.is_success:
+                        raise self._too_large(response, call, cap)
+                    chunks.append(chunk[: len(chunk) - (size - cap)])
+                    break
+                chunks.append(chunk)
+                if deadline is not None and deadline_clock() >= deadline:
+                    raise total_timeout_error(call, self.config)
+        except QuickshopsError:
+            raise
+        except Exception as exc:
+            # An error status with an undecodable body is still that error status.
+            if response.is_success or not is_decoding_error(exc):
+                raise
+        response._content = b"".join(chunks)
+
+    def _too_large(self, response: Any, call: Call[T], cap: int) -> QuickshopsError:
+        return masked(
+            APIResponseValidationError(
+                f"Unexpected response from {call.route}: the body is larger than "
+                f"max_response_bytes ({cap:,} bytes); it was not read further. Raise "
+                "max_response_bytes, or pass None to lift the cap.",
+                status=response.status_code,
+                request_id=response.headers.get("x-request-id"),
+            ),
+            self.config,
+        )

@@ -9,7 +9,12 @@ import httpx2
 from quickshops import AsyncQuickshops, Quickshops
 from quickshops._async._sender import AsyncPool
 from quickshops._config import ClientConfig
-from quickshops._constants import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
+from quickshops._constants import (
+    DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT,
+    DEFAULT_TOTAL_TIMEOUT,
+)
 from quickshops._sync._sender import SyncPool
 from quickshops.testing._emulator import Emulator
 from quickshops.testing._mock import EmulatorTransport
@@ -74,6 +79,8 @@ def _config(options: dict[str, Any]) -> ClientConfig:
         "timeout": DEFAULT_TIMEOUT,
         "max_retries": DEFAULT_MAX_RETRIES,
         "default_headers": None,
+        "total_timeout": DEFAULT_TOTAL_TIMEOUT,
+        "max_response_bytes": DEFAULT_MAX_RESPONSE_BYTES,
         **options,
     }
     return ClientConfig.create(**arguments)

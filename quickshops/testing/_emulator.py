@@ -112,7 +112,7 @@ class Emulator(Handlers):
         faults: The faults planned for the next requests.
         effects: Applied mutations, counted by ``"METHOD /template"``; replays, faults
             and errors do not count.
-        requests: Every handled request, in order.
+        requests: The latest handled requests, oldest first (``request_log`` of them).
 
     """
 
@@ -125,6 +125,7 @@ class Emulator(Handlers):
         rate_limits: Mapping[str, RateLimit] | None = None,
         clock: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], float] = time.time,
+        request_log: int | None = 1000,
     ) -> None:
         """Create an emulator with the seeded store, catalogue, keys and member.
 
@@ -137,6 +138,8 @@ class Emulator(Handlers):
                 route); none by default.
             clock: Monotonic seconds, used by the rate limits.
             wall_clock: Seconds since the epoch, for the timestamps it writes.
+            request_log: How many of the latest requests `requests` keeps; None keeps
+                them all (a long-running emulator would then grow without end).
 
         """
         self.envelope = envelope
@@ -146,7 +149,7 @@ class Emulator(Handlers):
         self._lock = threading.RLock()
         self.faults = Faults(ROUTE_NAMES, self._lock)
         self.effects: collections.Counter[str] = collections.Counter()
-        self.requests: list[RecordedRequest] = []
+        self.requests: collections.deque[RecordedRequest] = collections.deque(maxlen=request_log)
         self.store = seed_store(payments_configured=payments_configured)
         self.products = seed_products()
         self.carts: dict[str, Cart] = {}

@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 __all__ = ["EmulatorServer"]
 
 _POLL_SECONDS = 0.02  # how long stop() may wait for the serving loop to notice
+LISTEN_BACKLOG = 1024
+"""Connections the server's socket holds before it accepts them (the kernel may cap it)."""
 
 
 class EmulatorServer:
@@ -129,6 +131,9 @@ class EmulatorServer:
 
 class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = False  # server_close() joins the handler threads
+    # The standard library listens with a backlog of 5: with more connections arriving at
+    # once, the kernel drops their handshakes and clients stall a second or more.
+    request_queue_size = LISTEN_BACKLOG
 
     def __init__(self, address: tuple[str, int], emulator: Emulator) -> None:
         self.emulator = emulator

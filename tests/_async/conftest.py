@@ -9,6 +9,7 @@ import pytest
 import respx
 
 from quickshops import AsyncQuickshops
+from quickshops._deadline import skip
 from tests.conftest import BASE_URL, SECRET_KEY
 
 if TYPE_CHECKING:
@@ -31,11 +32,12 @@ async def qs() -> AsyncIterator[AsyncQuickshops]:
 
 @pytest.fixture
 def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    """Record every retry sleep instead of waiting for it."""
+    """Record every retry sleep instead of waiting for it; the SDK's clock skips past it."""
     calls: list[float] = []
 
     async def fake_sleep(seconds: float) -> None:
         calls.append(seconds)
+        skip(seconds)
 
     monkeypatch.setattr(anyio, "sleep", fake_sleep)
     return calls

@@ -10,6 +10,7 @@ import pytest
 import respx
 
 from quickshops import Quickshops
+from quickshops._deadline import skip
 from tests.conftest import BASE_URL, SECRET_KEY
 
 if TYPE_CHECKING:
@@ -32,11 +33,12 @@ def qs() -> Iterator[Quickshops]:
 
 @pytest.fixture
 def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    """Record every retry sleep instead of waiting for it."""
+    """Record every retry sleep instead of waiting for it; the SDK's clock skips past it."""
     calls: list[float] = []
 
     def fake_sleep(seconds: float) -> None:
         calls.append(seconds)
+        skip(seconds)
 
     monkeypatch.setattr(time, "sleep", fake_sleep)
     return calls

@@ -43,6 +43,7 @@ from quickshops import (
     Quickshops,
     QuickshopsError,
 )
+from quickshops._deadline import skip
 from quickshops._endpoints import ENDPOINTS, Endpoint
 from quickshops.testing import (
     BASE_PATH,
@@ -262,8 +263,9 @@ class Sleeps:
         self.hook: Callable[[], None] | None = None
 
     def record(self, delay: float) -> None:
-        """Note one sleep and run the hook, if any."""
+        """Note one sleep, skip the SDK's clock past it, and run the hook, if any."""
         self.delays.append(delay)
+        skip(delay)
         hook, self.hook = self.hook, None
         if hook is not None:
             hook()
@@ -502,8 +504,8 @@ def fault_servers() -> Iterator[Callable[..., FaultServer]]:
 
 
 def new_emulator() -> Emulator:
-    """An emulator that accepts `KEY` as a secret key."""
-    emulator = Emulator()
+    """An emulator that accepts `KEY` as a secret key, and keeps every request it handled."""
+    emulator = Emulator(request_log=None)
     emulator.add_key(KEY)
     return emulator
 

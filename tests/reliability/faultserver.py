@@ -6,7 +6,9 @@ takes the next `Action` of its script; once the script is spent it answers from 
 `Emulator`, so a client sees a working API again. An action can answer from the
 emulator and then lose the answer (the change is applied, the client never hears of
 it), reset the connection, cut the body short, stall past the client's read timeout,
-reply with bytes that are not HTTP, or send any status, headers and body verbatim.
+reply with bytes that are not HTTP, send any status, headers and body verbatim, drip a
+response a byte at a time (`Drip`), or flood the client with a body far too large
+(`Flood`: a huge or endless one, or a gzip bomb).
 
 A server built with ``listening=False`` holds its port without listening, so a client
 meets "connection refused" until `FaultServer.start` is called.
@@ -25,6 +27,7 @@ import http
 import socket
 import struct
 import threading
+import zlib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
@@ -36,6 +39,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Action",
+    "Drip",
+    "Flood",
     "Emulate",
     "FaultServer",
     "Raw",
@@ -199,6 +204,87 @@ class Stall(Action):
     def perform(self, server: FaultServer, conn: socket.socket, request: Received) -> _Outcome:
         """Wait, then close."""
         server.stopping.wait(self.seconds)
+        return "close"
+
+
+@dataclass(frozen=True)
+class Drip(Action):
+    """Send a response one byte at a time, `every` seconds apart, from its head or its body.
+
+    Attributes:
+        part: ``"head"`` drips from the status line on; ``"body"`` sends the head at once.
+        every: Seconds between two bytes.
+        body: The body, valid JSON of a health answer by default.
+
+    """
+
+    part: Literal["head", "body"]
+    every: float = 0.05
+    body: bytes = b'{"ok": true, "service": "dripping", "version": "1"}'
+
+    def perform(self, server: FaultServer, conn: socket.socket, request: Received) -> _Outcome:
+        """Drip until done, the client gone or the server stopped."""
+        head = _head(200, {"content-type": "application/json"}, len(self.body))
+        data = head + self.body
+        start = 0 if self.part == "head" else len(head)
+        conn.sendall(data[:start])
+        for index in range(start, len(data)):
+            if server.stopping.wait(self.every):
+                break
+            conn.sendall(data[index : index + 1])
+        return "close"
+
+
+_GZIP_BOMB: list[bytes] = []
+
+
+def gzip_bomb() -> bytes:
+    """About 1 MiB of gzip that decompresses to 1 GiB of zeros (made once)."""
+    if not _GZIP_BOMB:
+        packer = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+        zeros = bytes(1 << 20)
+        parts = [packer.compress(zeros) for _ in range(1024)]
+        _GZIP_BOMB.append(b"".join(parts) + packer.flush())
+    return _GZIP_BOMB[0]
+
+
+@dataclass(frozen=True)
+class Flood(Action):
+    """Send `status` with a body far larger than a client should read.
+
+    Attributes:
+        status: The status code.
+        size: The body's length; None sends a chunked body that never ends.
+        bomb: Send `gzip_bomb` with ``content-encoding: gzip`` instead.
+
+    """
+
+    status: int = 200
+    size: int | None = None
+    bomb: bool = False
+
+    def perform(self, server: FaultServer, conn: socket.socket, request: Received) -> _Outcome:
+        """Send until done, the client gone or the server stopped."""
+        conn.settimeout(1.0)  # a client that stops reading is waited for, not spun on
+        chunk = b"x" * 65536
+        try:
+            if self.bomb:
+                bomb = gzip_bomb()
+                headers = {"content-type": "application/json", "content-encoding": "gzip"}
+                conn.sendall(_head(self.status, headers, len(bomb)) + bomb)
+            elif self.size is not None:
+                conn.sendall(_head(self.status, {"content-type": "application/json"}, self.size))
+                for _ in range(self.size // len(chunk)):
+                    if server.stopping.is_set():
+                        break
+                    conn.sendall(chunk)
+            else:
+                headers = {"content-type": "application/json", "transfer-encoding": "chunked"}
+                conn.sendall(_head(self.status, headers, None))
+                while not server.stopping.is_set():
+                    conn.sendall(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+        except TimeoutError:
+            pass  # the client stopped reading without closing
         return "close"
 
 

@@ -10,7 +10,9 @@ httpx event hook) fails with 503 with probability ``LOAD_FAILURE_RATE`` (0.1), t
 the emulator's own fault injection, but never more than ``LOAD_MAX_FAILURES`` (2) times
 for one call: a client with that many retries must therefore always succeed.
 
-The server also counts, per call and route, the effects the emulator applied (a
+With ``LOAD_RATE_LIMIT`` set, the emulator also takes at most that many requests a
+second per route (the rate-limit storm). The server counts the statuses it answered,
+and, per call and route, the effects the emulator applied (a
 replayed Idempotency-Key applies none), so that "exactly once" is judged by what the
 server did for each call, whatever the call returned.
 """
@@ -25,7 +27,7 @@ import sys
 import threading
 from typing import TYPE_CHECKING
 
-from quickshops.testing import Emulator, EmulatorServer, _server
+from quickshops.testing import Emulator, EmulatorServer, RateLimit
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -43,6 +45,7 @@ class FlakyEmulator(Emulator):
         self.handled = 0
         self.injected = 0
         self.failed_calls: collections.Counter[str] = collections.Counter()
+        self.statuses: collections.Counter[str] = collections.Counter()
         self.applied: dict[str, collections.Counter[str]] = collections.defaultdict(
             collections.Counter
         )
@@ -71,6 +74,7 @@ class FlakyEmulator(Emulator):
                 self.faults.fail_next("*", status=503)
             before = self.effects.copy()
             reply = super().handle(method, path, query, headers, body)
+            self.statuses[str(reply.status)] += 1
             if call is not None:
                 for route, applied in (self.effects - before).items():
                     self.applied[route][call] += applied
@@ -84,6 +88,7 @@ class FlakyEmulator(Emulator):
             "calls_failed_once": sum(1 for n in self.failed_calls.values() if n == 1),
             "calls_failed_twice_or_more": sum(1 for n in self.failed_calls.values() if n > 1),
             "effects": dict(self.effects),
+            "statuses": dict(self.statuses),
             "applied": {route: dict(calls) for route, calls in self.applied.items()},
         }
 
@@ -96,8 +101,8 @@ def main() -> None:
         seed=int(os.environ.get("LOAD_SEED", "0")),
     )
     emulator.add_key(os.environ["LOAD_API_KEY"])
-    # Hundreds of connections may arrive at once; the standard library's backlog is 5.
-    _server._HTTPServer.request_queue_size = 1024
+    if os.environ.get("LOAD_RATE_LIMIT"):
+        emulator.set_rate_limit("*", RateLimit(int(os.environ["LOAD_RATE_LIMIT"]), 1.0))
     server = EmulatorServer(emulator)
     print(server.url, flush=True)
 

@@ -96,7 +96,7 @@ class EmulatorPlan:
 
     def attempts(self, since: int = 0) -> list[dict[str, str]]:
         """The headers of the requests the emulator handled, from the `since`-th on."""
-        return [dict(request.headers) for request in self.emulator.requests[since:]]
+        return [dict(request.headers) for request in list(self.emulator.requests)[since:]]
 
     def disarm(self) -> None:
         """Forget any fault left (none is expected)."""
