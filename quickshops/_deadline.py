@@ -23,8 +23,10 @@ _skipped = 0.0
 
 
 def clock() -> float:
-    """The clock deadlines and rate-limit pauses are measured on: monotonic seconds,
-    plus any time skipped instead of slept (`skip`)."""
+    """The clock deadlines and rate-limit pauses are measured on.
+
+    Monotonic seconds, plus any time skipped instead of slept (`skip`).
+    """
     return time.monotonic() + _skipped
 
 
@@ -32,6 +34,7 @@ def skip(seconds: float) -> None:
     """Move `clock` forward by `seconds`: what a sleep that is skipped, not slept, leaves."""
     global _skipped
     _skipped += seconds
+
 
 DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar(
     "quickshops_deadline", default=None

@@ -7,8 +7,7 @@
   at most 60 s; a server asking for longer gets no retry, and one asking for 0 gets the
   normal backoff.
 - Stop: after ``max_retries`` retries, or when the next wait would pass the call's
-  ``total_timeout``. A rate-limit refusal (429) spends no retry while the call has a
-  total bound: the bound stops it.
+  ``total_timeout``.
 - A 429, or a 503 with ``Retry-After``, also pauses the route for every call of the
   client (`quickshops._ratelimit`); `refusal_pause` says for how long.
 """
@@ -160,17 +159,13 @@ class RetryStop:
 
     def __init__(self, config: ClientConfig, deadline: float | None) -> None:
         self.max_retries = config.max_retries
-        self.free_refusals = config.total_timeout is not None
         self.deadline = deadline
         self.spent = 0
         self.out_of_time = False
 
     def __call__(self, retry_state: tenacity.RetryCallState) -> bool:
         """Count the failed attempt; tell whether to stop before the next one."""
-        outcome = retry_state.outcome
-        assert outcome is not None  # tenacity stops only after an attempt
-        if not (self.free_refusals and isinstance(outcome.exception(), RateLimitError)):
-            self.spent += 1
+        self.spent += 1
         if self.spent > self.max_retries:
             return True
         sleep = retry_state.upcoming_sleep

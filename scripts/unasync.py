@@ -31,6 +31,7 @@ TOKEN_REPLACEMENTS = {
     "AsyncHTTPClient": "HTTPClient",
     "AsyncNetworkBackend": "NetworkBackend",
     "AsyncNetworkStream": "NetworkStream",
+    "_async": "_sync",
     "AsyncQuickshops": "Quickshops",
     "AsyncRetrying": "Retrying",
     "aclose": "close",

@@ -213,3 +213,14 @@ def test_echoed_key_is_masked_in_validation_errors(http: Any, content: dict[str,
     assert SECRET_KEY not in str(caught.value)
     assert SECRET_KEY not in repr(caught.value)
     assert "qk_...abcd" in caught.value.message
+
+
+def test_an_unread_error_body_reads_as_empty() -> None:
+    """A response a caller's hook rejected before it was read gives its status, body empty."""
+    import httpx2
+
+    unread = httpx2.Response(502, stream=httpx2.ByteStream(b"never read"))
+    error = error_from_response(unread, CALL, CONFIG)
+
+    assert isinstance(error, InternalServerError)
+    assert "the body is empty" in error.message

@@ -117,9 +117,8 @@ class AsyncSender:
         """Retry, by the policy, a call whose first attempt failed with `failure`.
 
         The retry machinery is built only here, for the calls that need it; tenacity
-        sees the first attempt's outcome as its own first attempt. A rate-limit refusal
-        spends no retry while the total bound holds; the call stops when the next
-        wait would pass its deadline.
+        sees the first attempt's outcome as its own first attempt. The call stops when
+        the next wait would pass its deadline.
         """
         import anyio  # here, not at the top: most calls never retry
         import tenacity

@@ -722,3 +722,16 @@ def test_public_classes_report_the_public_module() -> None:
         if isinstance(getattr(quickshops.testing, name), type)
     }
     assert modules == {"quickshops.testing"}
+
+
+def test_the_request_log_keeps_the_latest() -> None:
+    """requests keeps the latest request_log requests (1,000 by default), or all with None."""
+    bounded, unbounded = Emulator(request_log=3), Emulator(request_log=None)
+    for emulator in (bounded, unbounded):
+        for index in range(5):
+            emulator.handle("GET", f"/v1/products/p{index}")
+
+    assert ["/v1/products/p2", "/v1/products/p3", "/v1/products/p4"] == [
+        request.path for request in bounded.requests
+    ]
+    assert (5, 1000) == (len(unbounded.requests), Emulator().requests.maxlen)

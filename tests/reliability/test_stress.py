@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 import threading
+import time
 from collections import Counter
 from collections.abc import Iterator
 from typing import Any
@@ -120,3 +121,47 @@ def test_tasks_sharing_one_async_client(stress_server: ServerProcess, backend: s
     with quiet_pytest_log_capture():
         anyio.run(run, backend=backend)
     check(stress_server, outcome, f"tasks_{backend}")
+
+
+def test_32_threads_under_cpu_load_reuse_their_connections(stress_server: ServerProcess) -> None:
+    """32 threads on one Quickshops, another burning CPU: connections are kept, not churned."""
+    calls, threads_count = 3_200, 32
+    qs = Quickshops(api_key=KEY, base_url=stress_server.url, max_retries=0)
+    outcome: Counter[str] = Counter()
+    indices = itertools.count()
+    lock = threading.Lock()
+    burning = threading.Event()
+
+    def burn() -> None:  # half of a core's time, in slices the GIL hands around
+        while not burning.wait(0.001):
+            deadline = time.perf_counter() + 0.001
+            while time.perf_counter() < deadline:
+                pass
+
+    def worker() -> None:
+        while next(indices) < calls:
+            try:
+                qs.products.get("prod_1")
+                verdict = "ok"
+            except Exception as exc:  # counted, so that one failure does not hide others
+                verdict = f"{type(exc).__name__}: {exc}"
+            with lock:
+                outcome[verdict] += 1
+
+    burner = threading.Thread(target=burn, daemon=True)
+    threads = [threading.Thread(target=worker) for _ in range(threads_count)]
+    with quiet_pytest_log_capture():
+        burner.start()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=50)
+        burning.set()
+    qs.close()
+    figures = stress_server.stop()
+    assert {"ok": calls} == dict(outcome), outcome.most_common(3)
+    # Kept alive, the connections serve every call: a few may idle past the keep-alive
+    # expiry while the CPU is elsewhere, and be opened again; churn would be one a call.
+    assert figures["connections"] <= threads_count + calls // 100, figures
+    count("threads_32_connections", figures["connections"])
+    count("threads_32_calls", calls)

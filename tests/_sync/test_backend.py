@@ -1,0 +1,152 @@
+# Generated from tests/_async/test_backend.py by scripts/unasync.py: edit that file, not this one.
+"""The SDK's own pools' network backend: every operation bounded by the call, turns kept."""
+
+from __future__ import annotations
+
+import ssl
+from typing import Any
+
+import httpcore2
+import httpx2
+import pytest
+
+from quickshops._sync._backend import (
+    SyncCallBackend,
+    SyncCallStream,
+    bind_to_calls,
+)
+from quickshops._deadline import DEADLINE, clock
+from quickshops._ratelimit import TURN, RateLimits
+
+
+class FakeStream(httpcore2.NetworkStream):
+    """Records the timeouts it is given."""
+
+    def __init__(self) -> None:
+        self.timeouts: list[tuple[str, float | None]] = []
+        self.closed = False
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        self.timeouts.append(("read", timeout))
+        return b"data"
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self.timeouts.append(("write", timeout))
+
+    def close(self) -> None:
+        self.closed = True
+
+    def start_tls(
+        self,
+        ssl_context: ssl.SSLContext,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> httpcore2.NetworkStream:
+        self.timeouts.append(("tls", timeout))
+        return self
+
+    def get_extra_info(self, info: str) -> Any:
+        return f"info {info}"
+
+
+class FakeBackend(httpcore2.NetworkBackend):
+    """Opens fake streams, recording the timeouts it is given."""
+
+    def __init__(self) -> None:
+        self.stream = FakeStream()
+        self.slept: list[float] = []
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Any = None,
+    ) -> httpcore2.NetworkStream:
+        self.stream.timeouts.append(("connect", timeout))
+        return self.stream
+
+    def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Any = None
+    ) -> httpcore2.NetworkStream:
+        self.stream.timeouts.append(("unix", timeout))
+        return self.stream
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+
+
+def test_every_operation_is_bounded_by_the_deadline() -> None:
+    """Connect, TLS, read and write get at most the time left; outside a call, theirs."""
+    fake = FakeBackend()
+    backend = SyncCallBackend(fake)
+    token = DEADLINE.set(clock() + 1.0)
+    try:
+        stream = backend.connect_tcp("api.example", 443, timeout=5.0)
+        tls = stream.start_tls(ssl.create_default_context(), "api.example", timeout=5.0)
+        tls.write(b"GET", timeout=None)
+        tls.read(10, timeout=0.5)
+        backend.connect_unix_socket("/run/quickshops.sock", timeout=9.0)
+    finally:
+        DEADLINE.reset(token)
+    stream.read(10, timeout=30.0)
+    backend.sleep(0.25)
+    stream.close()
+
+    bounded = fake.stream.timeouts
+    assert [name for name, _ in bounded] == ["connect", "tls", "write", "read", "unix", "read"]
+    assert all(0.9 < timeout <= 1.0 for _, timeout in bounded[:3] + bounded[4:5])  # type: ignore[operator]
+    assert (0.5, 30.0) == (bounded[3][1], bounded[5][1])
+    assert isinstance(tls, SyncCallStream)
+    assert ("info socket", True, [0.25]) == (
+        stream.get_extra_info("socket"),
+        fake.stream.closed,
+        fake.slept,
+    )
+
+
+def test_past_the_deadline_an_operation_fails_as_a_timeout() -> None:
+    """Started after the deadline, an operation raises the library's own timeout."""
+    stream = SyncCallStream(FakeStream(), SyncCallBackend(FakeBackend()))
+    token = DEADLINE.set(clock() - 1.0)
+    try:
+        with pytest.raises(httpcore2.ReadTimeout, match="total_timeout"):
+            stream.read(10, timeout=5.0)
+        with pytest.raises(httpcore2.WriteTimeout, match="total_timeout"):
+            stream.write(b"x", timeout=5.0)
+        with pytest.raises(httpcore2.ConnectTimeout):
+            SyncCallBackend(FakeBackend()).connect_tcp("x", 1)
+    finally:
+        DEADLINE.reset(token)
+
+
+def test_a_request_refused_while_queued_takes_a_new_turn_before_writing() -> None:
+    """A request whose route was refused after its turn waits out the pause first."""
+    fake = FakeBackend()
+    stream = SyncCallStream(FakeStream(), SyncCallBackend(fake))
+    limits = RateLimits()
+    route = "GET /products"
+    taken = limits.now()
+    limits.refused(route, 2.0, taken + 0.001)
+    token = TURN.set((limits, route, taken - 1.0))
+    try:
+        stream.write(b"GET /v1/products")
+        stream.write(b"more of the same request")
+        again = TURN.get()
+    finally:
+        TURN.reset(token)
+
+    assert 2 == len(fake.slept)
+    assert 1.9 < fake.slept[0] <= 2.0
+    assert again is not None
+    assert again[2] > taken
+
+
+def test_bind_to_calls_wraps_the_pool_of_an_own_client_only() -> None:
+    """The SDK's own client gets the backend; anything else is left as it is."""
+    client = httpx2.Client()
+    bind_to_calls(client)
+    bind_to_calls(object())
+
+    assert isinstance(client._transport._pool._network_backend, SyncCallBackend)  # type: ignore[attr-defined]

@@ -1,0 +1,65 @@
+"""The total bound of a call: its deadline, what is left of it, and its error."""
+
+from __future__ import annotations
+
+import pytest
+
+from quickshops._config import ClientConfig
+from quickshops._deadline import DEADLINE, clock, remaining, skip, total_timeout_error
+from quickshops._endpoints import HEALTH_CHECK
+from quickshops._request import call
+from tests.conftest import SECRET_KEY
+
+
+def test_without_a_deadline_a_timeout_is_kept() -> None:
+    """Outside a bounded call, timeouts are what they were."""
+    assert (5.0, None) == (remaining(5.0), remaining(None))
+
+
+def test_a_timeout_is_shortened_to_what_is_left() -> None:
+    """Inside a bounded call, a timeout is at most the time left; none becomes that."""
+    token = DEADLINE.set(clock() + 2.0)
+    try:
+        assert 1.0 == remaining(1.0)
+        left = remaining(None)
+        assert left is not None
+        assert 1.9 < left <= 2.0
+        assert remaining(10.0) == pytest.approx(2.0, abs=0.1)
+    finally:
+        DEADLINE.reset(token)
+
+
+def test_past_the_deadline_nothing_starts() -> None:
+    """Once the deadline has passed, any operation fails at once."""
+    token = DEADLINE.set(clock() - 0.1)
+    try:
+        with pytest.raises(TimeoutError, match="total_timeout has passed"):
+            remaining(5.0)
+    finally:
+        DEADLINE.reset(token)
+
+
+def test_skipping_moves_the_clock() -> None:
+    """A skipped sleep moves the clock as a slept one would."""
+    before = clock()
+    skip(3.0)
+
+    assert clock() - before >= 3.0
+
+
+def test_the_total_timeout_error_says_what_was_bounded() -> None:
+    """The error names the route and the bound, says how to lift it, and is not retried."""
+    config = ClientConfig.create(
+        api_key=SECRET_KEY,
+        base_url=None,
+        timeout=5.0,
+        max_retries=2,
+        default_headers=None,
+        total_timeout=7.5,
+    )
+
+    error = total_timeout_error(call(HEALTH_CHECK), config)
+
+    assert error.message.startswith("GET /health did not finish within total_timeout=7.5 s")
+    assert "pass None to lift it" in error.message
+    assert ("TIMEOUT", False) == (error.code, error.retryable)
