@@ -125,7 +125,7 @@ class APIConnectionError(QuickshopsError):
 
 
 class APITimeoutError(APIConnectionError):
-    """An attempt ran past its timeout."""
+    """An attempt ran past its `timeout`, or the whole call past its `total_timeout`."""
 
     default_code = "TIMEOUT"
 

@@ -629,4 +629,10 @@ def count(name: str, amount: int = 1) -> None:
         FIGURES[name] += amount
 
 
+def count_max(name: str, amount: int) -> None:
+    """Keep the largest `amount` seen as a figure reported at the end of the run."""
+    with _FIGURES_LOCK:
+        FIGURES[name] = max(FIGURES[name], amount)
+
+
 _FIGURES_LOCK = threading.Lock()
