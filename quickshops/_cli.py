@@ -1,7 +1,9 @@
 """The ``quickshops`` command line, built on the sync client.
 
 ``quickshops demo`` walks the storefront flow against the built-in emulator;
-``quickshops emulator`` serves the emulator on loopback; the other commands, one per
+``quickshops emulator`` serves the emulator on loopback (``--webhook URL
+--webhook-secret SECRET`` also sends its webhooks there); ``quickshops webhooks trigger
+EVENT`` sends one signed sample event to a local endpoint; the other commands, one per
 operation of the endpoint table (``quickshops cart add-line CART_ID PRODUCT_ID``),
 call the API configured as for the clients (``QUICKSHOPS_API_KEY`` or
 ``HEADLESS_API_KEY``, ``QUICKSHOPS_BASE_URL`` or ``--base-url``) and print JSON.
@@ -13,6 +15,7 @@ positional ones, the others options, the method's docstring gives the help texts
 from __future__ import annotations
 
 import argparse
+import datetime
 import inspect
 import json
 import os
@@ -23,6 +26,7 @@ from collections.abc import Callable
 from typing import Any, TextIO
 
 import attrs
+import httpx2
 
 from ._constants import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
 from ._endpoints import ENDPOINTS, Endpoint
@@ -30,6 +34,7 @@ from ._exceptions import QuickshopsError
 from ._models import CartLineInput
 from ._sync._client import Quickshops
 from ._version import __version__
+from .webhooks import EVENT_TYPES
 
 
 def _as_dict(model: Any) -> dict[str, Any]:
@@ -152,7 +157,33 @@ def _parser() -> argparse.ArgumentParser:
     emulator = commands.add_parser("emulator", help="serve the emulator on loopback")
     emulator.add_argument("--host", default="127.0.0.1", help="loopback address to bind")
     emulator.add_argument("--port", type=int, default=8787, help="port (0 picks a free one)")
+    emulator.add_argument(
+        "--webhook",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="a loopback http URL to send signed webhook events to; repeat for more",
+    )
+    emulator.add_argument(
+        "--webhook-secret", metavar="SECRET", help="the signing secret of the --webhook URLs"
+    )
     emulator.set_defaults(run=None)
+
+    webhooks = commands.add_parser("webhooks", help="send a sample webhook to a local endpoint")
+    webhook_actions = webhooks.add_subparsers(dest="action", required=True, metavar="ACTION")
+    trigger = webhook_actions.add_parser(
+        "trigger",
+        help="send one signed sample event and print the status it got",
+        description="Send one signed sample event to a local endpoint and print its answer.",
+    )
+    trigger.add_argument("event", choices=EVENT_TYPES, help="the event to send")
+    trigger.add_argument(
+        "--forward-to", required=True, metavar="URL", help="the endpoint, a loopback http URL"
+    )
+    trigger.add_argument(
+        "--secret", required=True, help="the signing secret your endpoint verifies with"
+    )
+    trigger.set_defaults(run=None)
 
     resources = typing.get_type_hints(Quickshops)
     groups: dict[str, Any] = {}
@@ -200,23 +231,69 @@ def _demo(out: TextIO) -> None:
             cart.id, success_url="https://shop.example/thanks?session={CHECKOUT_SESSION_ID}"
         )
         step("6. Checkout URL", session.url)
+        paid = httpx2.post(f"{session.url}/pay", timeout=DEFAULT_TIMEOUT)  # the page's Pay
+        step("7. Pay", f"{paid.status_code} to {paid.headers.get('location')}")
+        order = qs.orders.list(limit=1)[0]
+        step(
+            "8. Order", f"{order['orderId']}, {order['amountInCents']} for {order['customerEmail']}"
+        )
         portal = qs.subscription.create_portal_session(MEMBER_SESSION_ID)
-        step("7. Billing portal URL", portal.url)
-    print("\nDone. Point QUICKSHOPS_API_KEY at your store's key to run this for real.", file=out)
+        step("9. Billing portal URL", portal.url)
+    print(
+        "\nDone. Run `quickshops emulator` to open these pages in a browser; point your app "
+        "at the API with QUICKSHOPS_API_KEY (and QUICKSHOPS_BASE_URL) for real.",
+        file=out,
+    )
 
 
-def _serve(host: str, port: int, out: TextIO) -> None:
-    """Serve the emulator until interrupted."""
-    from .testing import PUBLIC_KEY, SECRET_KEY, EmulatorServer
+def _serve(args: argparse.Namespace, out: TextIO) -> None:
+    """Serve the emulator until interrupted, sending webhooks to ``--webhook`` URLs."""
+    from .testing import PUBLIC_KEY, SECRET_KEY, Emulator, EmulatorServer
 
-    server = EmulatorServer(host=host, port=port)
+    if bool(args.webhook) != bool(args.webhook_secret):
+        raise _UsageError("--webhook and --webhook-secret go together: give both, or neither")
+    emulator = Emulator()
+    for url in args.webhook:
+        try:
+            emulator.add_webhook(url, args.webhook_secret)
+        except ValueError as exc:
+            raise _UsageError(f"--webhook: {exc}") from None
+    server = EmulatorServer(emulator, host=args.host, port=args.port)
     print(f"Emulator serving at {server.url}", file=out)
     print(f"  secret key: {SECRET_KEY}\n  public key: {PUBLIC_KEY}", file=out)
+    for url in args.webhook:
+        print(f"  webhooks to: {url}", file=out)
     print("Press Ctrl+C to stop.", file=out, flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
         print("Stopped.", file=out)
+
+
+class _UsageError(Exception):
+    """A command line that cannot run as given; its message says what to change."""
+
+
+def _trigger(args: argparse.Namespace, out: TextIO) -> int:
+    """Send one signed sample event to ``--forward-to``; 0 when it answered 2xx."""
+    from .testing._webhooks import Webhook, deliver, event_body, sample_data
+
+    try:
+        webhook = Webhook.create(args.forward_to, args.secret, [args.event])
+    except ValueError as exc:
+        raise _UsageError(str(exc)) from None
+    timestamp = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+    body = event_body(args.event, timestamp.replace("+00:00", "Z"), sample_data(args.event))
+    delivery = deliver(webhook, args.event, body, attempts=1, retry_delay=0.0)
+    if delivery.status is None:
+        print(
+            f"quickshops: error: {args.event} to {args.forward_to}: no answer "
+            f"({delivery.error}); is your endpoint serving?",
+            file=sys.stderr,
+        )
+        return 1
+    print(f"{args.event} -> {args.forward_to}: {delivery.status}", file=out)
+    return 0 if delivery.delivered else 1
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -237,13 +314,18 @@ def _run(args: argparse.Namespace) -> int:
         if args.command == "demo":
             _demo(sys.stdout)
         elif args.command == "emulator":
-            _serve(args.host, args.port, sys.stdout)
+            _serve(args, sys.stdout)
+        elif args.command == "webhooks":
+            return _trigger(args, sys.stdout)
         else:
             timeout = DEFAULT_TIMEOUT if args.timeout is None else args.timeout
             with Quickshops(
                 base_url=args.base_url, timeout=timeout, max_retries=args.max_retries
             ) as qs:
                 print(_to_json(args.run(qs, args)))
+    except _UsageError as exc:
+        print(f"quickshops: error: {exc}", file=sys.stderr)
+        return 2
     except QuickshopsError as exc:
         status = f"{exc.status} " if exc.status is not None else ""
         request_id = f" (request id {exc.request_id})" if exc.request_id else ""

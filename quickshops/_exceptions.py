@@ -7,6 +7,7 @@ QuickshopsError                 message, status, code, request_id
 ├── APIConnectionError          no usable response: DNS, refused, reset, TLS
 │   └── APITimeoutError
 ├── APIResponseValidationError  a 2xx whose body is not the documented shape
+├── InvalidWebhookError         also a ValueError; a webhook's signature or payload is wrong
 └── APIStatusError              any 4xx/5xx; also .response and .body
     ├── BadRequestError             400
     ├── AuthenticationError         401
@@ -37,6 +38,7 @@ __all__ = [
     "InternalServerError",
     "InvalidAPIKeyError",
     "InvalidRequestError",
+    "InvalidWebhookError",
     "NotFoundError",
     "PermissionDeniedError",
     "QuickshopsError",
@@ -110,6 +112,15 @@ class InvalidRequestError(QuickshopsError, ValueError):
     """An argument is invalid; raised before any request is sent."""
 
     default_code = "INVALID_REQUEST"
+
+
+class InvalidWebhookError(QuickshopsError, ValueError):
+    """A webhook's signature is missing or wrong, or its body is not a Quickshops event.
+
+    Raised by `quickshops.webhooks`; answer such a request with 400 and do nothing else.
+    """
+
+    default_code = "INVALID_WEBHOOK"
 
 
 class APIConnectionError(QuickshopsError):

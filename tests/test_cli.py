@@ -98,16 +98,17 @@ def test_cart_checkout_and_portal_commands(
     assert (cart["lines"], cart["totals"]) == (fetched["lines"], fetched["totals"])
     assert fetched["request_id"].startswith("req_")
     assert "request_id" not in fetched["lines"][0]["product"]
+    pages = f"{server.url.removesuffix('/v1')}/pages/"  # the emulator's own pages
     session = run(capsys, "checkout", "create-session", "--cart-id", cart_id)[1]
-    assert session["url"].startswith("https://")
+    assert session["url"].startswith(pages + "checkout/")
     details = run(capsys, "checkout", "get-session", session["session_id"])[1]
     assert 1250 == details["amount_total"]
     direct = run(
         capsys, "checkout", "create-session", "--product-id", DIGITAL_PRODUCT_ID, "--quantity", "1"
     )
-    assert direct[1]["url"].startswith("https://")
+    assert direct[1]["url"].startswith(pages + "checkout/")
     portal = run(capsys, "subscription", "create-portal-session", MEMBER_SESSION_ID)[1]
-    assert portal["url"].startswith("https://")
+    assert portal["url"].startswith(pages + "portal/")
     assert [] == run(capsys, "cart", "clear", cart_id)[1]["lines"]
     assert [] == run(capsys, "cart", "create", "--line", PHYSICAL_PRODUCT_ID)[1]["lines"][1:]
 
@@ -116,7 +117,7 @@ def operation_commands() -> dict[tuple[str, str], argparse.ArgumentParser]:
     """The parser of each operation's command, by (resource, action)."""
     found = {}
     for name, group in _choices(_parser(), "command").items():
-        if name not in ("demo", "emulator"):
+        if name not in ("demo", "emulator", "webhooks"):
             found.update(
                 {(name, action): parser for action, parser in _choices(group, "action").items()}
             )
@@ -185,9 +186,11 @@ def test_demo(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
 
     assert 0 == status
-    for step in ("1. Store", "3. New cart", "5. Update quantity", "6. Checkout URL", "7. Billing"):
+    for step in ("1. Store", "3. New cart", "5. Update quantity", "6. Checkout URL", "9. Billing"):
         assert step in out
-    assert "https://checkout.stripe.test/" in out
+    assert "/pages/checkout/cs_test_" in out  # the emulator's own checkout page
+    assert "7. Pay                   303 to https://shop.example/thanks?session=cs_test_" in out
+    assert "8. Order                 ord_" in out
 
 
 def test_emulator_command_until_interrupted(
@@ -235,7 +238,7 @@ def test_demo_in_a_fresh_process() -> None:
     )
 
     assert (0, "") == (done.returncode, done.stderr)
-    assert "7. Billing portal URL" in done.stdout
+    assert "9. Billing portal URL" in done.stdout
 
 
 def test_console_script_against_the_emulator(server: EmulatorServer) -> None:

@@ -15,6 +15,7 @@ from quickshops import (
     APITimeoutError,
     InvalidAPIKeyError,
     InvalidRequestError,
+    InvalidWebhookError,
     QuickshopsError,
     RateLimitError,
 )
@@ -25,6 +26,7 @@ TREE = {
     "APIConnectionError": ("QuickshopsError",),
     "APITimeoutError": ("APIConnectionError",),
     "APIResponseValidationError": ("QuickshopsError",),
+    "InvalidWebhookError": ("QuickshopsError", "ValueError"),
     "APIStatusError": ("QuickshopsError",),
     "BadRequestError": ("APIStatusError",),
     "AuthenticationError": ("APIStatusError",),
@@ -66,6 +68,7 @@ def test_every_error_is_in_the_tree() -> None:
         (APIConnectionError("x"), "CONNECTION_ERROR"),
         (APITimeoutError("x"), "TIMEOUT"),
         (APIResponseValidationError("x"), "RESPONSE_VALIDATION_ERROR"),
+        (InvalidWebhookError("x"), "INVALID_WEBHOOK"),
         (APIStatusError("x", response=httpx.Response(418), body=None), "HTTP_ERROR"),
     ],
 )

@@ -25,6 +25,7 @@ PUBLIC = {
     "QuickshopsError",
     "InvalidAPIKeyError",
     "InvalidRequestError",
+    "InvalidWebhookError",
     "APIConnectionError",
     "APITimeoutError",
     "APIResponseValidationError",
@@ -44,7 +45,7 @@ PUBLIC = {
 def test_all_is_the_public_surface() -> None:
     """__all__ lists every public name, and the package exposes no other."""
     exposed = {name for name in dir(quickshops) if not name.startswith("_")} | {"__version__"}
-    submodules = {"testing"}
+    submodules = {"testing", "webhooks"}
 
     assert PUBLIC == set(quickshops.__all__)
     assert PUBLIC == exposed - submodules

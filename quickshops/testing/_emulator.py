@@ -17,13 +17,15 @@ import secrets
 import threading
 import time
 import urllib.parse
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
+from quickshops._models import Store
 from quickshops.testing._faults import ANY_ROUTE, Failure, Faults, route_name
 from quickshops.testing._handlers import Cart, Handlers, Request
+from quickshops.testing._pages import render
 from quickshops.testing._replies import (
     APIError,
     ErrorStyle,
@@ -35,13 +37,16 @@ from quickshops.testing._replies import (
 )
 from quickshops.testing._routing import ROUTE_NAMES, handler_name, resolve
 from quickshops.testing._seed import (
+    CURRENCY,
     MEMBER_SESSION_ID,
     PUBLIC_KEY,
     SECRET_KEY,
     SUBSCRIPTION_PRODUCT_ID,
+    product,
     seed_products,
     seed_store,
 )
+from quickshops.testing._webhooks import Delivery, Webhook, WebhookTarget, deliver, event_body
 
 if TYPE_CHECKING:
     from quickshops._endpoints import Endpoint
@@ -52,6 +57,10 @@ KeyKind = Literal["secret", "public"]
 """The kind of an API key: ``secret`` may call every route, ``public`` only the store,
 the products and the catalog."""
 
+_STORE_WIRE = {
+    field.name: field.metadata["wire"][0] for field in attrs.fields(Store) if field.metadata
+}
+"""The store's fields, by their SDK names (``payments_configured``) to their wire names."""
 _STATUS_CODES = {400: "VALIDATION_ERROR", 429: "RATE_LIMITED", 500: "INTERNAL_ERROR"}
 _STATUS_MESSAGES = {429: "Rate limit exceeded"}
 
@@ -107,6 +116,13 @@ class Emulator(Handlers):
         return_urls: The success and cancel URLs each checkout session was created with.
         orders: The orders of paid one-time checkouts, oldest first.
         members: The subscription members by member session id.
+        portal_sessions: The member session id of each portal session, by its token.
+        webhooks: The endpoints events are sent to (`add_webhook`).
+        deliveries: Every event sent, oldest first, with its status and attempts.
+        webhook_attempts: How many times a delivery is tried before it is given up.
+        webhook_retry_delay: Seconds before the first retry of a delivery, doubling.
+        pages_url: The origin the checkout and portal pages are served from; set by
+            `EmulatorServer`. None means the session URLs are fake Stripe URLs.
         clock: Monotonic seconds, used by the rate limits.
         wall_clock: Seconds since the epoch, for the timestamps the emulator writes.
         faults: The faults planned for the next requests.
@@ -165,6 +181,12 @@ class Emulator(Handlers):
             }
         }
         self.proposal: dict[str, Any] | None = None
+        self.portal_sessions: dict[str, str] = {}
+        self.webhooks: list[Webhook] = []
+        self.deliveries: list[Delivery] = []
+        self.webhook_attempts = 3
+        self.webhook_retry_delay = 0.05
+        self.pages_url: str | None = None
         self._keys: dict[str, KeyKind] = {SECRET_KEY: "secret", PUBLIC_KEY: "public"}
         self._rate_limits: dict[str, RateLimit] = {}
         self._hits: dict[tuple[str, str], collections.deque[float]] = {}
@@ -207,13 +229,135 @@ class Emulator(Handlers):
             else:
                 self._rate_limits[name] = limit
 
+    def update_store(self, **fields: Any) -> None:
+        """Set fields of the store by their SDK names: ``update_store(name="My Shop")``.
+
+        Values are as the API sends them (``theme`` a dict of wire names).
+
+        Raises:
+            TypeError: On a name that is not a field of `quickshops.Store`.
+
+        """
+        unknown = sorted(set(fields) - set(_STORE_WIRE))
+        if unknown:
+            names = ", ".join(_STORE_WIRE)
+            raise TypeError(f"not a store field: {', '.join(unknown)}; the fields are {names}")
+        with self._lock:
+            self.store.update({_STORE_WIRE[name]: value for name, value in fields.items()})
+
+    def add_product(
+        self,
+        name: str,
+        price_in_cents: int,
+        *,
+        product_id: str | None = None,
+        type: str = "digital",
+        billing_interval: str | None = None,
+        is_active: bool = True,
+        currency: str = CURRENCY,
+        description: str | None = None,
+        image_url: str | None = None,
+        category: str | None = None,
+        details: list[str] | None = None,
+    ) -> str:
+        """Add a product to the catalogue, with every key of the contract; return its id.
+
+        Args:
+            name: The product's name.
+            price_in_cents: Its price in minor units (1999 is 19.99).
+            product_id: Its id; a new ``prod_...`` id by default.
+            type: ``digital``, ``physical`` or ``subscription``.
+            billing_interval: ``month`` or ``year``; a subscription defaults to ``month``.
+            is_active: Whether it is for sale.
+            currency: Lowercase ISO currency.
+            description: Its description.
+            image_url: The URL of its image.
+            category: Its category.
+            details: Bullet points about it.
+
+        Raises:
+            ValueError: On a negative or non-integer price, or an id already taken.
+
+        """
+        if not isinstance(price_in_cents, int) or isinstance(price_in_cents, bool):
+            raise ValueError(f"price_in_cents must be an integer, got {price_in_cents!r}")
+        if price_in_cents < 0:
+            raise ValueError(f"price_in_cents must be >= 0, got {price_in_cents}")
+        if type == "subscription" and billing_interval is None:
+            billing_interval = "month"
+        product_id = product_id or f"prod_{secrets.token_hex(6)}"
+        with self._lock:
+            if product_id in self.products:
+                raise ValueError(f"a product with id {product_id!r} already exists")
+            self.products[product_id] = product(
+                product_id,
+                name,
+                price_in_cents,
+                type,
+                currency=currency,
+                description=description,
+                image_url=image_url,
+                category=category,
+                billing_interval=billing_interval,
+                details=details,
+                is_active=is_active,
+            )
+        return product_id
+
+    def add_member(
+        self,
+        member_session_id: str,
+        *,
+        product_id: str = SUBSCRIPTION_PRODUCT_ID,
+        customer_email: str = "member@example.com",
+        status: str = "active",
+    ) -> None:
+        """Add a subscription member, whose `member_session_id` opens a billing portal.
+
+        Raises:
+            ValueError: When `product_id` is not a subscription product of the catalogue.
+
+        """
+        with self._lock:
+            subscribed = self.products.get(product_id)
+            if subscribed is None or subscribed["type"] != "subscription":
+                raise ValueError(f"{product_id!r} is not a subscription product of the catalogue")
+            self.members[member_session_id] = {
+                "memberSessionId": member_session_id,
+                "productId": product_id,
+                "customerEmail": customer_email,
+                "status": status,
+            }
+
+    def add_webhook(
+        self, target: WebhookTarget, secret: str, events: Collection[str] | None = None
+    ) -> Webhook:
+        """Send events to `target`, signed with `secret`: every event, or only `events`.
+
+        Args:
+            target: A loopback ``http://`` URL, or a callable taking ``(body, headers)``
+                and returning the status it answers (None counts as 200).
+            secret: The signing secret (`quickshops.webhooks.sign` signs with it).
+            events: The events to send, of `quickshops.webhooks.EVENT_TYPES`.
+
+        Raises:
+            ValueError: On a URL that is not plain http to loopback, an empty secret or
+                an unknown event.
+
+        """
+        webhook = Webhook.create(target, secret, events)
+        with self._lock:
+            self.webhooks.append(webhook)
+        return webhook
+
     def complete_session(
         self, session_id: str, *, customer_email: str = "customer@example.com"
     ) -> None:
         """Pay a checkout session, as the customer would: it becomes ``complete`` and ``paid``.
 
-        A one-time purchase (mode ``payment``) also creates its order in `orders`; a
-        subscription makes the customer a member.
+        A one-time purchase (mode ``payment``) creates its order in `orders` and sends
+        ``order.completed``; a subscription makes the customer a member and sends
+        ``subscription.created``. It returns once every delivery is done.
 
         Raises:
             KeyError: When no session has this id.
@@ -227,26 +371,91 @@ class Emulator(Handlers):
             session.update(status="complete", paymentStatus="paid", customerEmail=customer_email)
             items = session["lineItems"]
             if session["mode"] == "payment":
+                order = {
+                    "orderId": f"ord_{secrets.token_hex(8)}",
+                    "customerEmail": customer_email,
+                    "productId": items[0]["productId"],
+                    "amountInCents": session["amountTotal"],
+                    "currency": session["currency"],
+                }
                 self.orders.append(
-                    {
-                        "orderId": f"ord_{secrets.token_hex(8)}",
-                        "sessionId": session_id,
-                        "customerEmail": customer_email,
-                        "productId": items[0]["productId"],
-                        "amountInCents": session["amountTotal"],
-                        "currency": session["currency"],
-                        "createdAt": self.now(),
-                        "lines": items,
-                    }
+                    {**order, "sessionId": session_id, "createdAt": self.now(), "lines": items}
                 )
+                event, data = "order.completed", order
             else:
                 member_session_id = f"msess_{secrets.token_hex(8)}"
-                self.members[member_session_id] = {
+                data = {
                     "memberSessionId": member_session_id,
                     "productId": items[0]["productId"],
                     "customerEmail": customer_email,
                     "status": "active",
                 }
+                self.members[member_session_id] = data
+                event = "subscription.created"
+        self.send_event(event, data)
+
+    def cancel_subscription(self, member_session_id: str) -> None:
+        """Cancel a member's subscription, as the member would in the portal.
+
+        The member's status becomes ``cancelled``, and ``subscription.cancelled`` is sent.
+
+        Raises:
+            KeyError: When no member has this session id.
+
+        """
+        self._set_member_status(member_session_id, "cancelled", "subscription.cancelled")
+
+    def fail_renewal(self, member_session_id: str) -> None:
+        """Fail the renewal payment of a member's subscription.
+
+        The member's status becomes ``past_due``, and ``subscription.payment_failed`` is
+        sent.
+
+        Raises:
+            KeyError: When no member has this session id.
+
+        """
+        self._set_member_status(member_session_id, "past_due", "subscription.payment_failed")
+
+    def send_event(self, event: str, data: Mapping[str, Any]) -> list[Delivery]:
+        """Send one event to every endpoint that takes it; return their deliveries.
+
+        Each delivery is also appended to `deliveries`. The state lock is not held
+        while sending, so an endpoint may call the emulator back.
+        """
+        body = event_body(event, self.now(), data)
+        with self._lock:
+            targets = [webhook for webhook in self.webhooks if event in webhook.events]
+        sent = [
+            deliver(
+                webhook,
+                event,
+                body,
+                attempts=self.webhook_attempts,
+                retry_delay=self.webhook_retry_delay,
+            )
+            for webhook in targets
+        ]
+        with self._lock:
+            self.deliveries.extend(sent)
+        return sent
+
+    def _set_member_status(self, member_session_id: str, status: str, event: str) -> None:
+        with self._lock:
+            member = self.members[member_session_id]
+            member["status"] = status
+            data = dict(member)
+        self.send_event(event, data)
+
+    def page(self, method: str, path: str) -> Reply:
+        """Answer a request for a checkout or portal page (`EmulatorServer` serves them).
+
+        Args:
+            method: ``GET`` for a page, ``POST`` for one of its forms.
+            path: The path, starting with ``/pages/``.
+
+        """
+        return render(self, method, path)
 
     def handle(
         self,

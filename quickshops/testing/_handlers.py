@@ -25,7 +25,7 @@ from typing import Any
 import attrs
 
 from quickshops.testing._replies import APIError, invalid, not_found
-from quickshops.testing._seed import CURRENCY, STORE_ID, THEMES
+from quickshops.testing._seed import CURRENCY, PAGES_PATH, STORE_ID, THEMES
 
 __all__ = ["Handlers", "Request"]
 
@@ -130,6 +130,8 @@ class Handlers:
     orders: list[dict[str, Any]]
     members: dict[str, dict[str, Any]]
     proposal: dict[str, Any] | None
+    portal_sessions: dict[str, str]
+    pages_url: str | None
     wall_clock: Callable[[], float]
 
     # Lookups
@@ -403,12 +405,26 @@ class Handlers:
     # Checkout and subscriptions
 
     def checkout_url(self, session_id: str) -> str:
-        """Where a new checkout session sends the customer (a fake Stripe URL)."""
-        return f"https://checkout.stripe.test/c/pay/{session_id}"
+        """Where a new checkout session sends the customer.
+
+        The emulator's own checkout page when it is served over HTTP (`pages_url`),
+        else a fake Stripe URL.
+        """
+        if self.pages_url is None:
+            return f"https://checkout.stripe.test/c/pay/{session_id}"
+        return f"{self.pages_url}{PAGES_PATH}/checkout/{session_id}"
 
     def portal_url(self, member_session_id: str) -> str:
-        """Where a new portal session sends the member (a fake Stripe URL)."""
-        return f"https://billing.stripe.test/p/session/test_{secrets.token_hex(12)}"
+        """Where a new portal session sends the member: the emulator's portal page, or a fake.
+
+        The emulator's own portal page when it is served over HTTP (`pages_url`), else
+        a fake Stripe URL.
+        """
+        token = f"test_{secrets.token_hex(12)}"
+        self.portal_sessions[token] = member_session_id
+        if self.pages_url is None:
+            return f"https://billing.stripe.test/p/session/{token}"
+        return f"{self.pages_url}{PAGES_PATH}/portal/{token}"
 
     def handle_checkout_create_session(self, request: Request) -> Any:
         """``POST /checkout/session``: for a cart or one product, unpaid until completed."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 BASE_PATH = "/v1"
+PAGES_PATH = "/pages"  # the checkout and portal pages an EmulatorServer serves
 SECRET_KEY = "qk_test_secret_emulator"  # noqa: S105  (a fake key, valid only here)
 PUBLIC_KEY = "qk_test_public_emulator"
 STORE_ID = "store_emulator"

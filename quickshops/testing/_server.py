@@ -10,7 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 
 from quickshops.testing._emulator import Emulator
-from quickshops.testing._seed import BASE_PATH
+from quickshops.testing._seed import BASE_PATH, PAGES_PATH
 
 if TYPE_CHECKING:
     from types import TracebackType
@@ -31,6 +31,10 @@ class EmulatorServer:
     A delay holds the response back; a dropped response closes the connection
     without writing anything. In both cases the emulator has already applied the
     request.
+
+    It also serves the checkout and portal pages under ``/pages`` (the emulator's
+    `pages_url` is set to this server while it exists), so a session's URL can be
+    opened in a browser and paid or cancelled there.
 
     Example:
         >>> import httpx2
@@ -59,6 +63,8 @@ class EmulatorServer:
         """
         self.emulator = emulator if emulator is not None else Emulator()
         self._httpd = _HTTPServer((host, port), self.emulator)
+        self._pages_url_before = self.emulator.pages_url
+        self.emulator.pages_url = self.url.removesuffix(BASE_PATH)
         self._thread: threading.Thread | None = None
         self._serving = False
         self._closed = False
@@ -104,6 +110,8 @@ class EmulatorServer:
         if self._closed:
             return
         self._closed = True
+        if self.emulator.pages_url == self.url.removesuffix(BASE_PATH):
+            self.emulator.pages_url = self._pages_url_before
         self._httpd.stopping.set()
         if self._serving:
             self._httpd.shutdown()
@@ -180,9 +188,12 @@ class _Handler(BaseHTTPRequestHandler):
             return
         body = self.rfile.read(length)
         path, _, query = self.path.partition("?")
-        reply = self.server.emulator.handle(
-            self.command, path, query, dict(self.headers.items()), body
-        )
+        if path.startswith(PAGES_PATH + "/"):
+            reply = self.server.emulator.page(self.command, path)
+        else:
+            reply = self.server.emulator.handle(
+                self.command, path, query, dict(self.headers.items()), body
+            )
         if self.server.stopping.wait(reply.delay) or reply.dropped:
             self.close_connection = True
             return

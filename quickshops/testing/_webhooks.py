@@ -1,0 +1,197 @@
+"""The emulator's webhooks: endpoints, signed events, deliveries with bounded retries.
+
+An event is sent as Quickshops sends it: a JSON body ``{"event", "timestamp", "data"}``
+POSTed with ``Content-Type: application/json`` and the body's signature, made by
+`quickshops.webhooks.sign`, in ``X-Quickshops-Signature``. A target is a loopback
+``http://`` URL or a callable taking ``(body, headers)`` and returning the status it
+answers (None counts as 200). A delivery that gets no 2xx (or raises, or cannot
+connect) is tried again, a bounded number of times; each one is recorded.
+"""
+
+from __future__ import annotations
+
+import http.client
+import ipaddress
+import json
+import time
+import urllib.parse
+from collections.abc import Callable, Collection, Mapping
+from typing import Any, Union
+
+import attrs
+
+from quickshops.webhooks import EVENT_TYPES, SIGNATURE_HEADER, sign
+
+__all__ = ["Delivery", "Webhook", "WebhookTarget", "deliver", "event_body", "sample_data"]
+
+WebhookTarget = Union[str, Callable[[bytes, Mapping[str, str]], Union[int, None]]]
+"""Where events go: a loopback ``http://`` URL, or a callable ``(body, headers) -> status``."""
+
+DELIVERY_TIMEOUT = 5.0
+"""Seconds an HTTP endpoint has to answer one delivery attempt."""
+
+
+def _loopback_url(url: str) -> str:
+    parts = urllib.parse.urlsplit(url)
+    try:
+        loopback = (
+            parts.hostname == "localhost" or ipaddress.ip_address(parts.hostname or "").is_loopback
+        )
+    except ValueError:
+        loopback = False
+    if parts.scheme != "http" or not loopback or parts.port == 0:
+        raise ValueError(
+            f"a webhook URL must be plain http to a loopback host (127.0.0.1, localhost or "
+            f"[::1]), such as http://127.0.0.1:8000/webhooks; got {url!r}"
+        )
+    return url
+
+
+def _events(events: Collection[str] | None) -> frozenset[str]:
+    chosen = frozenset(EVENT_TYPES if events is None else events)
+    unknown = sorted(chosen - set(EVENT_TYPES))
+    if unknown or not chosen:
+        raise ValueError(f"events must be some of {', '.join(EVENT_TYPES)}; got {unknown or []}")
+    return chosen
+
+
+@attrs.frozen
+class Webhook:
+    """An endpoint the emulator sends events to.
+
+    Attributes:
+        target: A loopback ``http://`` URL, or a callable ``(body, headers) -> status``.
+        secret: The signing secret the endpoint verifies with.
+        events: The events it receives.
+    """
+
+    target: WebhookTarget
+    secret: str
+    events: frozenset[str]
+
+    @classmethod
+    def create(cls, target: WebhookTarget, secret: str, events: Collection[str] | None) -> Webhook:
+        """Check the arguments of `Emulator.add_webhook` and make the endpoint.
+
+        Raises:
+            ValueError: On a URL that is not plain http to loopback, an empty secret
+                or an unknown event.
+
+        """
+        if isinstance(target, str):
+            _loopback_url(target)
+        elif not callable(target):
+            raise ValueError(f"a webhook target is a URL or a callable, got {target!r}")
+        if not isinstance(secret, str) or not secret:
+            raise ValueError("a webhook needs a non-empty signing secret")
+        return cls(target, secret, _events(events))
+
+    @property
+    def name(self) -> str:
+        """The target as a `Delivery` records it: the URL, or the callable's name."""
+        if isinstance(self.target, str):
+            return self.target
+        return getattr(self.target, "__qualname__", repr(self.target))
+
+
+@attrs.frozen
+class Delivery:
+    """One event sent to one endpoint, with every attempt it took.
+
+    Attributes:
+        event: The event's type, such as ``order.completed``.
+        target: The endpoint: its URL, or the callable's qualified name.
+        status: The status of the last attempt; None when it got no answer.
+        attempts: How many times it was sent.
+        body: The body sent (the same bytes on every attempt).
+        error: Why the last attempt got no answer, if it did not.
+    """
+
+    event: str
+    target: str
+    status: int | None
+    attempts: int
+    body: bytes = attrs.field(repr=False)
+    error: str | None = None
+
+    @property
+    def delivered(self) -> bool:
+        """Whether the endpoint answered with a 2xx."""
+        return self.status is not None and 200 <= self.status < 300
+
+
+def sample_data(event: str) -> dict[str, Any]:
+    """The data of a sample `event`, as `quickshops webhooks trigger` sends it."""
+    if event == "order.completed":
+        return {
+            "orderId": "ord_sample",
+            "customerEmail": "customer@example.com",
+            "productId": "prod_ebook",
+            "amountInCents": 1999,
+            "currency": "usd",
+        }
+    status = {"subscription.cancelled": "cancelled", "subscription.payment_failed": "past_due"}
+    return {
+        "memberSessionId": "msess_sample",
+        "productId": "prod_club_monthly",
+        "customerEmail": "member@example.com",
+        "status": status.get(event, "active"),
+    }
+
+
+def event_body(event: str, timestamp: str, data: Mapping[str, Any]) -> bytes:
+    """The JSON body of an event."""
+    return json.dumps({"event": event, "timestamp": timestamp, "data": data}).encode()
+
+
+def _post(url: str, body: bytes, headers: Mapping[str, str]) -> int:
+    parts = urllib.parse.urlsplit(url)
+    connection = http.client.HTTPConnection(
+        parts.hostname or "", parts.port or 80, timeout=DELIVERY_TIMEOUT
+    )
+    try:
+        path = urllib.parse.urlunsplit(("", "", parts.path or "/", parts.query, ""))
+        connection.request("POST", path, body, dict(headers))
+        response = connection.getresponse()
+        response.read()
+        return response.status
+    finally:
+        connection.close()
+
+
+def deliver(
+    webhook: Webhook,
+    event: str,
+    body: bytes,
+    *,
+    attempts: int,
+    retry_delay: float,
+    sleep: Callable[[float], None] = time.sleep,
+) -> Delivery:
+    """Send `body` to `webhook` until it answers 2xx, at most `attempts` times.
+
+    Waits `retry_delay` seconds before the first retry, doubling each time.
+    """
+    headers = {
+        "content-type": "application/json",
+        SIGNATURE_HEADER: sign(body, webhook.secret),
+        "user-agent": "quickshops-emulator",
+    }
+    status: int | None = None
+    error: str | None = None
+    tried = 0
+    for tried in range(1, attempts + 1):  # noqa: B007  (`tried` is recorded)
+        try:
+            if isinstance(webhook.target, str):
+                status = _post(webhook.target, body, headers)
+            else:
+                answer = webhook.target(body, dict(headers))
+                status = 200 if answer is None else int(answer)
+            error = None
+        except Exception as exc:  # noqa: BLE001  (a failed delivery is recorded, not raised)
+            status, error = None, f"{type(exc).__name__}: {exc}"
+        if status is not None and 200 <= status < 300:
+            break
+        if tried < attempts:
+            sleep(retry_delay * 2 ** (tried - 1))
+    return Delivery(event, webhook.name, status, tried, body, error)
