@@ -233,10 +233,9 @@ def _demo(out: TextIO) -> None:
         step("6. Checkout URL", session.url)
         paid = httpx2.post(f"{session.url}/pay", timeout=DEFAULT_TIMEOUT)  # the page's Pay
         step("7. Pay", f"{paid.status_code} to {paid.headers.get('location')}")
-        order = qs.orders.list(limit=1)[0]
-        step(
-            "8. Order", f"{order['orderId']}, {order['amountInCents']} for {order['customerEmail']}"
-        )
+        details = qs.checkout.get_session(session.session_id)
+        total = f"{details.amount_total} (minor units)"
+        step("8. Checkout session", f"{details.payment_status}, {total}")
         portal = qs.subscription.create_portal_session(MEMBER_SESSION_ID)
         step("9. Billing portal URL", portal.url)
     print(

@@ -15,14 +15,17 @@ from typing import TYPE_CHECKING, Any
 import httpx2
 import pytest
 
+from quickshops import Quickshops, webhooks
 from quickshops._cli import _parser, main
 from quickshops.testing import (
     DIGITAL_PRODUCT_ID,
     MEMBER_SESSION_ID,
     PHYSICAL_PRODUCT_ID,
+    SECRET_KEY,
     Emulator,
     EmulatorServer,
 )
+from tests.receiver import receiving
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -190,7 +193,7 @@ def test_demo(capsys: pytest.CaptureFixture[str]) -> None:
         assert step in out
     assert "/pages/checkout/cs_test_" in out  # the emulator's own checkout page
     assert "7. Pay                   303 to https://shop.example/thanks?session=cs_test_" in out
-    assert "8. Order                 ord_" in out
+    assert "8. Checkout session      paid, 7247 (minor units)" in out
 
 
 def test_emulator_command_until_interrupted(
@@ -312,3 +315,154 @@ def test_closed_pipe_in_a_real_process() -> None:
         errors = process.stderr.read().decode()
 
     assert (1, "") == (status, errors)
+
+
+def test_webhooks_trigger_sends_a_signed_sample(capsys: pytest.CaptureFixture[str]) -> None:
+    """`webhooks trigger EVENT` signs a sample event with --secret and prints the status."""
+    with receiving(202, 500) as receiver:
+        url = receiver.url + "/webhooks"
+        ok = main(["webhooks", "trigger", "order.completed", "--forward-to", url, "--secret", "s1"])
+        out_ok = capsys.readouterr().out
+        refused = main(
+            ["webhooks", "trigger", "subscription.created", "--forward-to", url, "--secret", "s1"]
+        )
+        out_refused = capsys.readouterr().out
+
+    assert (0, f"order.completed -> {url}: 202\n") == (ok, out_ok)
+    assert (1, f"subscription.created -> {url}: 500\n") == (refused, out_refused)
+    path, body, headers = receiver.received[0]
+    event = webhooks.construct_event(body, headers[webhooks.SIGNATURE_HEADER], "s1", tolerance=60)
+    assert ("/webhooks", "order.completed") == (path, event.type)
+    assert isinstance(event.data, webhooks.CompletedOrder)
+
+
+@pytest.mark.parametrize(
+    ("argv", "status", "message"),
+    [
+        (
+            [
+                "webhooks",
+                "trigger",
+                "order.completed",
+                "--forward-to",
+                "https://example.com/h",
+                "--secret",
+                "s",
+            ],
+            2,
+            "plain http to a loopback host",
+        ),
+        (
+            [
+                "webhooks",
+                "trigger",
+                "order.completed",
+                "--forward-to",
+                "http://127.0.0.1:9/h",
+                "--secret",
+                "",
+            ],
+            2,
+            "non-empty signing secret",
+        ),
+        (
+            [
+                "webhooks",
+                "trigger",
+                "order.completed",
+                "--forward-to",
+                "http://127.0.0.1:{closed}/h",
+                "--secret",
+                "s",
+            ],
+            1,
+            "no answer (ConnectionRefusedError",
+        ),
+        (
+            ["emulator", "--webhook", "http://127.0.0.1:9/h"],
+            2,
+            "--webhook and --webhook-secret go together",
+        ),
+        (["emulator", "--webhook-secret", "s"], 2, "--webhook and --webhook-secret go together"),
+        (
+            ["emulator", "--webhook", "http://example.com/h", "--webhook-secret", "s"],
+            2,
+            "--webhook: a webhook URL must be plain http",
+        ),
+    ],
+)
+def test_webhook_command_mistakes_are_one_line(
+    capsys: pytest.CaptureFixture[str], argv: list[str], status: int, message: str
+) -> None:
+    """Each mistake is one line on stderr, naming what to change, and a non-zero exit."""
+    with receiving() as closed:
+        port = closed.server_address[1]
+    argv = [arg.replace("{closed}", str(port)) for arg in argv]
+
+    assert status == main(argv)
+    out, err = capsys.readouterr()
+    assert "" == out
+    assert 1 == err.count("\n")
+    assert err.startswith("quickshops: error: ")
+    assert message in err
+
+
+def test_an_unknown_event_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    """argparse names the events that exist."""
+    with pytest.raises(SystemExit) as exited:
+        main(
+            [
+                "webhooks",
+                "trigger",
+                "order.paid",
+                "--forward-to",
+                "http://127.0.0.1:9",
+                "--secret",
+                "s",
+            ]
+        )
+
+    assert 2 == exited.value.code
+    assert "choose from 'order.completed', 'subscription.created'" in capsys.readouterr().err
+
+
+def test_emulator_process_sends_webhooks_to_its_url() -> None:
+    """`quickshops emulator --webhook URL --webhook-secret S`: Pay on its page sends the event."""
+    with (
+        receiving() as receiver,
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "quickshops",
+                "emulator",
+                "--port",
+                "0",
+                "--webhook",
+                receiver.url + "/hooks",
+                "--webhook-secret",
+                "whsec_cli",
+            ],
+            stdout=subprocess.PIPE,
+            text=True,
+            env=clean_env(),
+        ) as process,
+    ):
+        assert process.stdout is not None
+        url = process.stdout.readline().split()[-1]
+        banner = [process.stdout.readline() for _ in range(3)]
+        try:
+            with Quickshops(api_key=SECRET_KEY, base_url=url) as qs:
+                cart = qs.cart.create(lines=[(DIGITAL_PRODUCT_ID, 1)])
+                session = qs.checkout.create_session(cart.id)
+            paid = httpx2.post(session.url + "/pay", timeout=10)
+        finally:
+            process.send_signal(signal.SIGINT)
+            process.wait(timeout=30)
+
+    assert f"  webhooks to: {receiver.url}/hooks\n" == banner[2]
+    assert 200 == paid.status_code  # no success URL: the page says it is paid
+    ((path, body, headers),) = receiver.received
+    event = webhooks.construct_event(body, headers[webhooks.SIGNATURE_HEADER], "whsec_cli")
+    assert isinstance(event.data, webhooks.CompletedOrder)
+    assert ("/hooks", "order.completed", 1999) == (path, event.type, event.data.amount_in_cents)

@@ -16,7 +16,10 @@ import json
 import time
 import urllib.parse
 from collections.abc import Callable, Collection, Mapping
-from typing import Any, Union
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from typing import TypeAlias
 
 import attrs
 
@@ -24,7 +27,7 @@ from quickshops.webhooks import EVENT_TYPES, SIGNATURE_HEADER, sign
 
 __all__ = ["Delivery", "Webhook", "WebhookTarget", "deliver", "event_body", "sample_data"]
 
-WebhookTarget = Union[str, Callable[[bytes, Mapping[str, str]], Union[int, None]]]
+WebhookTarget: TypeAlias = "str | Callable[[bytes, Mapping[str, str]], int | None]"
 """Where events go: a loopback ``http://`` URL, or a callable ``(body, headers) -> status``."""
 
 DELIVERY_TIMEOUT = 5.0
@@ -180,7 +183,7 @@ def deliver(
     status: int | None = None
     error: str | None = None
     tried = 0
-    for tried in range(1, attempts + 1):  # noqa: B007  (`tried` is recorded)
+    for tried in range(1, attempts + 1):
         try:
             if isinstance(webhook.target, str):
                 status = _post(webhook.target, body, headers)
@@ -188,7 +191,7 @@ def deliver(
                 answer = webhook.target(body, dict(headers))
                 status = 200 if answer is None else int(answer)
             error = None
-        except Exception as exc:  # noqa: BLE001  (a failed delivery is recorded, not raised)
+        except Exception as exc:  # recorded, not raised
             status, error = None, f"{type(exc).__name__}: {exc}"
         if status is not None and 200 <= status < 300:
             break

@@ -1,0 +1,314 @@
+"""The emulator's webhooks: what it sends, how it signs, retries and records deliveries."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from quickshops import webhooks
+from quickshops.testing import (
+    DIGITAL_PRODUCT_ID,
+    MEMBER_SESSION_ID,
+    SUBSCRIPTION_PRODUCT_ID,
+    Emulator,
+    client,
+)
+from quickshops.testing._webhooks import DELIVERY_TIMEOUT, Webhook, deliver, sample_data
+from tests.receiver import receiving
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+SECRET = "whsec_emulator_test"
+
+
+class Inbox:
+    """A webhook endpoint as a callable: records each delivery, answers scripted statuses."""
+
+    def __init__(self, *statuses: int | Exception | None) -> None:
+        self.statuses = list(statuses)
+        self.received: list[tuple[bytes, dict[str, str]]] = []
+
+    def __call__(self, body: bytes, headers: Mapping[str, str]) -> int | None:
+        """Receive one delivery."""
+        self.received.append((body, dict(headers)))
+        answer = self.statuses.pop(0) if self.statuses else 200
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    def events(self) -> list[webhooks.WebhookEvent]:
+        """Every received delivery, verified and decoded as a user's endpoint would."""
+        return [
+            webhooks.construct_event(body, headers[webhooks.SIGNATURE_HEADER], SECRET)
+            for body, headers in self.received
+        ]
+
+
+@pytest.fixture
+def emulator() -> Emulator:
+    """An emulator whose delivery retries wait no time at all."""
+    emulator = Emulator()
+    emulator.webhook_retry_delay = 0.0
+    return emulator
+
+
+def pay(emulator: Emulator, *lines: tuple[str, int]) -> str:
+    """Create a checkout session for `lines` through the SDK, pay it, return its id."""
+    with client(emulator) as qs:
+        cart = qs.cart.create(lines=list(lines))
+        session = qs.checkout.create_session(cart.id)
+    emulator.complete_session(session.session_id, customer_email="ada@example.com")
+    return session.session_id
+
+
+def test_a_paid_one_time_checkout_sends_order_completed(emulator: Emulator) -> None:
+    """order.completed carries the order the emulator recorded, signed for the endpoint."""
+    inbox = Inbox()
+    emulator.add_webhook(inbox, SECRET)
+
+    pay(emulator, (DIGITAL_PRODUCT_ID, 2))
+
+    (event,) = inbox.events()
+    order = emulator.orders[0]
+    assert isinstance(event.data, webhooks.CompletedOrder)
+    assert ("order.completed", order["orderId"], 3998, "ada@example.com", {}) == (
+        event.type,
+        event.data.order_id,
+        event.data.amount_in_cents,
+        event.data.customer_email,
+        event.data.extra,
+    )
+    (delivery,) = emulator.deliveries
+    assert ("order.completed", 200, 1, True) == (
+        delivery.event,
+        delivery.status,
+        delivery.attempts,
+        delivery.delivered,
+    )
+    assert inbox.received[0][0] == delivery.body
+    assert "application/json" == inbox.received[0][1]["content-type"]
+
+
+def test_a_paid_subscription_checkout_sends_subscription_created(emulator: Emulator) -> None:
+    """A subscription checkout makes a member and says so."""
+    inbox = Inbox()
+    emulator.add_webhook(inbox, SECRET)
+
+    pay(emulator, (SUBSCRIPTION_PRODUCT_ID, 1))
+
+    (event,) = inbox.events()
+    assert "subscription.created" == event.type
+    assert isinstance(event.data, dict)
+    member = emulator.members[event.data["memberSessionId"]]
+    assert ("active", SUBSCRIPTION_PRODUCT_ID) == (member["status"], event.data["productId"])
+    assert [] == emulator.orders
+
+
+@pytest.mark.parametrize(
+    ("change", "event", "status"),
+    [
+        ("cancel_subscription", "subscription.cancelled", "cancelled"),
+        ("fail_renewal", "subscription.payment_failed", "past_due"),
+    ],
+)
+def test_subscription_changes_send_their_events(
+    emulator: Emulator, change: str, event: str, status: str
+) -> None:
+    """Cancelling or failing a renewal changes the member's status and sends the event."""
+    inbox = Inbox()
+    emulator.add_webhook(inbox, SECRET)
+
+    getattr(emulator, change)(MEMBER_SESSION_ID)
+
+    (received,) = inbox.events()
+    assert isinstance(received.data, dict)
+    assert (event, MEMBER_SESSION_ID, status) == (
+        received.type,
+        received.data["memberSessionId"],
+        received.data["status"],
+    )
+    assert status == emulator.members[MEMBER_SESSION_ID]["status"]
+    with client(emulator) as qs:
+        members = qs.subscription.list()
+    assert isinstance(members, list)
+    assert status in [m["status"] for m in members if isinstance(m, dict)]
+    with pytest.raises(KeyError):
+        getattr(emulator, change)("msess_nobody")
+
+
+def test_an_endpoint_gets_only_the_events_it_asked_for(emulator: Emulator) -> None:
+    """events= filters; every endpoint gets its own signature under its own secret."""
+    orders, everything = Inbox(), Inbox()
+    emulator.add_webhook(orders, SECRET, events=["order.completed"])
+    emulator.add_webhook(everything, "another-secret")
+
+    pay(emulator, (DIGITAL_PRODUCT_ID, 1))
+    emulator.cancel_subscription(MEMBER_SESSION_ID)
+
+    assert ["order.completed"] == [event.type for event in orders.events()]
+    assert 2 == len(everything.received)
+    body, headers = everything.received[0]
+    webhooks.verify_signature(body, headers[webhooks.SIGNATURE_HEADER], "another-secret")
+    with pytest.raises(webhooks.InvalidWebhookError):
+        webhooks.verify_signature(body, headers[webhooks.SIGNATURE_HEADER], SECRET)
+
+
+def test_a_failed_delivery_is_retried_with_the_same_body(emulator: Emulator) -> None:
+    """A non-2xx, an exception or no answer is retried; the record says how it went."""
+    inbox = Inbox(500, RuntimeError("endpoint crashed"), 204)
+    emulator.add_webhook(inbox, SECRET)
+
+    pay(emulator, (DIGITAL_PRODUCT_ID, 1))
+
+    (delivery,) = emulator.deliveries
+    assert (204, 3, None, True) == (
+        delivery.status,
+        delivery.attempts,
+        delivery.error,
+        delivery.delivered,
+    )
+    assert 1 == len({body for body, _ in inbox.received})  # the same event, three times
+
+
+def test_retries_are_bounded_and_the_failure_recorded(emulator: Emulator) -> None:
+    """After webhook_attempts tries, the delivery is given up and recorded as failed."""
+    emulator.webhook_attempts = 2
+    inbox = Inbox(503, ValueError("down"))
+    emulator.add_webhook(inbox, SECRET)
+
+    pay(emulator, (DIGITAL_PRODUCT_ID, 1))
+
+    (delivery,) = emulator.deliveries
+    assert (None, 2, "ValueError: down", False) == (
+        delivery.status,
+        delivery.attempts,
+        delivery.error,
+        delivery.delivered,
+    )
+    assert 2 == len(inbox.received)
+    assert 1 == len(emulator.orders), "the order exists whatever the endpoint answers"
+
+
+def test_retries_back_off() -> None:
+    """Retries wait retry_delay, then twice that."""
+    waits: list[float] = []
+    webhook = Webhook.create(Inbox(500, 500, 500), SECRET, None)
+
+    delivery = deliver(
+        webhook, "order.completed", b"{}", attempts=3, retry_delay=0.5, sleep=waits.append
+    )
+
+    assert ([0.5, 1.0], 500, 3) == (waits, delivery.status, delivery.attempts)
+
+
+def test_a_callable_answering_none_counts_as_delivered(emulator: Emulator) -> None:
+    """None from a callable is a 200, so a plain function can be an endpoint."""
+    received: list[bytes] = []
+    emulator.add_webhook(lambda body, headers: received.append(body), SECRET)
+
+    pay(emulator, (DIGITAL_PRODUCT_ID, 1))
+
+    assert (1, 200) == (len(received), emulator.deliveries[0].status)
+    assert "<lambda>" in emulator.deliveries[0].target
+
+
+def test_a_loopback_url_receives_signed_posts(emulator: Emulator) -> None:
+    """A URL target gets a real POST with the path and query of its URL, and is retried."""
+    with receiving(502) as receiver:
+        emulator.add_webhook(receiver.url + "/hooks/quickshops?source=emulator", SECRET)
+        pay(emulator, (DIGITAL_PRODUCT_ID, 1))
+
+    assert 2 == len(receiver.received)
+    path, body, headers = receiver.received[1]
+    event = webhooks.construct_event(body, headers[webhooks.SIGNATURE_HEADER], SECRET)
+    assert ("/hooks/quickshops?source=emulator", "order.completed") == (path, event.type)
+    delivery = emulator.deliveries[0]
+    assert (200, 2) == (delivery.status, delivery.attempts)
+    assert delivery.target.startswith(receiver.url)
+
+
+def test_an_unreachable_url_is_recorded_not_raised(emulator: Emulator) -> None:
+    """Nothing listening: complete_session still succeeds; the delivery records why."""
+    emulator.webhook_attempts = 1
+    with receiving() as closed:
+        port = closed.server_address[1]
+    emulator.add_webhook(f"http://localhost:{port}", SECRET)
+
+    pay(emulator, (DIGITAL_PRODUCT_ID, 1))
+
+    delivery = emulator.deliveries[0]
+    assert (None, 1) == (delivery.status, delivery.attempts)
+    assert delivery.error is not None
+    assert "Connection" in delivery.error
+    assert DELIVERY_TIMEOUT > 0
+
+
+def test_an_endpoint_may_call_the_emulator_back(emulator: Emulator) -> None:
+    """Deliveries are sent without the emulator's lock held: no deadlock on a call back."""
+    seen: list[Any] = []
+
+    def endpoint(body: bytes, headers: Mapping[str, str]) -> int:
+        with client(emulator) as qs:
+            stats = qs.orders.stats()
+        assert isinstance(stats, dict)
+        seen.append(stats["orders"])
+        return 200
+
+    emulator.add_webhook(endpoint, SECRET, events=["order.completed"])
+    pay(emulator, (DIGITAL_PRODUCT_ID, 1))
+
+    assert [1] == seen, "the order exists by the time its event is delivered"
+
+
+@pytest.mark.parametrize(
+    ("target", "secret", "events", "message"),
+    [
+        ("https://127.0.0.1/hooks", SECRET, None, "plain http to a loopback host"),
+        ("http://example.com/hooks", SECRET, None, "plain http to a loopback host"),
+        ("http://10.0.0.1/hooks", SECRET, None, "plain http to a loopback host"),
+        ("http://127.0.0.1:0/hooks", SECRET, None, "plain http to a loopback host"),
+        ("not a url", SECRET, None, "plain http to a loopback host"),
+        (42, SECRET, None, "a URL or a callable"),
+        ("http://127.0.0.1:9/hooks", "", None, "non-empty signing secret"),
+        ("http://127.0.0.1:9/hooks", SECRET, ["order.paid"], "events must be some of"),
+        ("http://127.0.0.1:9/hooks", SECRET, [], "events must be some of"),
+    ],
+)
+def test_add_webhook_refuses_what_it_cannot_deliver_to(
+    emulator: Emulator, target: Any, secret: str, events: list[str] | None, message: str
+) -> None:
+    """Only loopback http URLs or callables, a secret, and known events."""
+    with pytest.raises(ValueError, match=message):
+        emulator.add_webhook(target, secret, events)
+    assert [] == emulator.webhooks
+
+
+def test_loopback_names_are_accepted(emulator: Emulator) -> None:
+    """localhost, 127.0.0.0/8 and [::1] are loopback."""
+    for url in ("http://localhost:8000/h", "http://127.1.2.3/h", "http://[::1]:8000/h"):
+        emulator.add_webhook(url, SECRET)
+
+    assert 3 == len(emulator.webhooks)
+
+
+def test_no_endpoint_means_no_delivery(emulator: Emulator) -> None:
+    """Without add_webhook nothing is sent, and nothing recorded."""
+    pay(emulator, (DIGITAL_PRODUCT_ID, 1))
+
+    assert [] == emulator.deliveries
+
+
+@pytest.mark.parametrize("event", webhooks.EVENT_TYPES)
+def test_sample_events_decode(event: str) -> None:
+    """The CLI's sample data decodes as its event (a CompletedOrder for orders)."""
+    body = json.dumps(
+        {"event": event, "timestamp": "2026-12-02T10:00:00Z", "data": sample_data(event)}
+    )
+
+    decoded = webhooks.construct_event(body, webhooks.sign(body, SECRET), SECRET)
+
+    assert event == decoded.type
+    assert isinstance(decoded.data, webhooks.CompletedOrder) == (event == "order.completed")
