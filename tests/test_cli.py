@@ -211,6 +211,12 @@ def test_emulator_command_until_interrupted(
     out = capsys.readouterr().out
     assert "Emulator serving at http://127.0.0.1:" in out
     assert "Stopped." in out
+    assert "webhooks to" not in out
+
+    hooks = ["--webhook", "http://127.0.0.1:9/a", "--webhook", "http://localhost:9/b"]
+    assert 0 == main(["emulator", "--port", "0", *hooks, "--webhook-secret", "s"])
+    out = capsys.readouterr().out
+    assert "  webhooks to: http://127.0.0.1:9/a\n  webhooks to: http://localhost:9/b\n" in out
 
 
 def test_python_dash_m(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:

@@ -1,35 +1,38 @@
-"""An async storefront on the Quickshops Headless API, with Starlette and uvicorn.
+"""An async storefront on the Quickshops Headless API, with FastAPI and uvicorn.
 
 Run it with ``python examples/storefront/app.py`` and open http://127.0.0.1:8000
 (``PORT`` changes the port). Without ``QUICKSHOPS_API_KEY`` or ``HEADLESS_API_KEY``
-in the environment it runs against the SDK's built-in emulator, so it needs no key
-and no network.
+in the environment it serves the SDK's emulator on loopback and runs against it, so it
+needs no key and no network: its checkout page takes the "payment", and its webhook
+comes back to this app.
 
 - ``GET /`` lists the products and the cart;
 - ``POST /cart/add`` adds a product, keeping the cart id in an httpOnly cookie;
 - ``POST /checkout`` creates a Stripe-hosted checkout session, server-side, and
   answers 303 to its URL;
-- ``POST /portal`` does the same for the Stripe billing portal of a member;
-- ``GET /thanks`` is where Stripe sends the shopper back after paying.
+- ``GET /thanks`` is where checkout sends the shopper back after paying;
+- ``POST /webhooks/quickshops`` receives Quickshops' webhooks, verifies them, and
+  fulfils each ``order.completed`` exactly once, however often it is delivered;
+- ``POST /portal`` 303s a member to the Stripe billing portal.
 
 The secret key stays on the server: the browser only ever sees the cart id and the
-Stripe URLs. One ``AsyncQuickshops`` serves every request; the lifespan opens it at
-startup and closes it at shutdown.
+Stripe URLs. One ``AsyncQuickshops`` serves every request: the lifespan opens it at
+startup and closes it at shutdown, and routes get it by dependency injection.
 """
 
 from __future__ import annotations
 
 import contextlib
 import html
+import ipaddress
 import os
+import threading
 import urllib.parse
-from typing import TYPE_CHECKING, TypedDict
+from typing import TYPE_CHECKING, Annotated, TypedDict
 
 import uvicorn
-from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import HTMLResponse, RedirectResponse, Response
-from starlette.routing import Route
+from fastapi import Cookie, Depends, FastAPI, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from quickshops import (
     AsyncQuickshops,
@@ -40,11 +43,13 @@ from quickshops import (
     Product,
     QuickshopsError,
     UnprocessableEntityError,
+    webhooks,
 )
-from quickshops.testing import MEMBER_SESSION_ID, async_client
+from quickshops.testing import MEMBER_SESSION_ID, SECRET_KEY, EmulatorServer
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Callable
+    from contextlib import AbstractAsyncContextManager
 
 CART_COOKIE = "cart_id"
 """The cookie holding the shopper's cart id."""
@@ -52,6 +57,31 @@ MEMBER_COOKIE = "member_session"
 """The cookie holding a signed-in member's Quickshops member session id."""
 CART_MAX_AGE = 30 * 24 * 3600  # keep a cart for a month
 MAX_FORM_BYTES = 4096  # our forms carry one product id
+DEMO_WEBHOOK_SECRET = "whsec_storefront_demo"  # noqa: S105  (the emulator's, not a real one)
+"""The signing secret used against the built-in emulator, when none is configured."""
+WEBHOOK_PATH = "/webhooks/quickshops"
+
+
+class Fulfilment:
+    """The orders this shop has fulfilled, by order id: each is fulfilled once.
+
+    A real shop keeps these in its database, with the order id as a unique key, and
+    fulfils in the same transaction that records the id.
+    """
+
+    def __init__(self) -> None:
+        self.orders: dict[str, webhooks.CompletedOrder] = {}
+        self.deliveries = 0
+        self._lock = threading.Lock()
+
+    def record(self, order: webhooks.CompletedOrder) -> bool:
+        """Fulfil `order` unless it was already; return whether it was new."""
+        with self._lock:
+            self.deliveries += 1
+            if order.order_id in self.orders:
+                return False
+            self.orders[order.order_id] = order  # ship it, email the download link...
+            return True
 
 
 class State(TypedDict):
@@ -59,6 +89,8 @@ class State(TypedDict):
 
     qs: AsyncQuickshops
     demo_member_session_id: str | None
+    webhook_secret: str
+    fulfilment: Fulfilment
 
 
 def api_key_in_environment() -> bool:
@@ -66,56 +98,90 @@ def api_key_in_environment() -> bool:
     return bool(os.environ.get("QUICKSHOPS_API_KEY") or os.environ.get("HEADLESS_API_KEY"))
 
 
-def client_from_environment() -> AsyncQuickshops:
-    """Return a client of the real API when a key is set, else of the built-in emulator."""
+@contextlib.asynccontextmanager
+async def client_from_environment() -> AsyncIterator[AsyncQuickshops]:
+    """A client of the real API when a key is set, else of an emulator served on loopback.
+
+    The emulator's checkout page is real, and its webhooks come to this app's
+    ``/webhooks/quickshops`` on ``PORT``.
+    """
     if api_key_in_environment():
         # Reads QUICKSHOPS_API_KEY (or HEADLESS_API_KEY) and QUICKSHOPS_BASE_URL.
-        return AsyncQuickshops()
-    print(
-        "No QUICKSHOPS_API_KEY or HEADLESS_API_KEY set: the storefront runs against the "
-        "built-in emulator (quickshops.testing), with fake Stripe URLs.",
-        flush=True,
-    )
-    return async_client()
+        async with AsyncQuickshops() as qs:
+            yield qs
+        return
+    with EmulatorServer() as server:
+        port = os.environ.get("PORT", "8000")
+        server.emulator.add_webhook(f"http://127.0.0.1:{port}{WEBHOOK_PATH}", DEMO_WEBHOOK_SECRET)
+        print(
+            "No QUICKSHOPS_API_KEY or HEADLESS_API_KEY set: the storefront runs against the "
+            f"built-in emulator (quickshops.testing), serving at {server.url}.",
+            flush=True,
+        )
+        async with AsyncQuickshops(api_key=SECRET_KEY, base_url=server.url) as qs:
+            yield qs
 
 
-def create_app(make_client: Callable[[], AsyncQuickshops] = client_from_environment) -> Starlette:
-    """Build the storefront; ``make_client`` is called once, at startup.
+def create_app(
+    make_client: Callable[[], AbstractAsyncContextManager[AsyncQuickshops]] = (
+        client_from_environment
+    ),
+    *,
+    webhook_secret: str | None = None,
+) -> FastAPI:
+    """Build the storefront; ``make_client`` is entered once, at startup.
 
     Args:
-        make_client: Returns the client every request shares; the app closes it at
-            shutdown. Tests pass one bound to their own emulator.
+        make_client: Returns the client every request shares (an ``AsyncQuickshops``,
+            or a context manager yielding one); the app closes it at shutdown. Tests
+            pass one bound to their own emulator.
+        webhook_secret: The signing secret of the webhook endpoint; default
+            ``QUICKSHOPS_WEBHOOK_SECRET``, or the demo's against the emulator.
 
     """
 
     @contextlib.asynccontextmanager
-    async def lifespan(app: Starlette) -> AsyncIterator[State]:
+    async def lifespan(app: FastAPI) -> AsyncIterator[State]:
         async with make_client() as qs:
             # A member session id comes from Quickshops when a member signs in; your
             # sign-in flow would keep it in the httpOnly MEMBER_COOKIE. This demo has
             # no sign-in, so against the emulator everyone is its seeded member.
-            demo_member = None if api_key_in_environment() else MEMBER_SESSION_ID
-            yield {"qs": qs, "demo_member_session_id": demo_member}
+            demo = not api_key_in_environment()
+            secret = webhook_secret or os.environ.get("QUICKSHOPS_WEBHOOK_SECRET")
+            yield {
+                "qs": qs,
+                "demo_member_session_id": MEMBER_SESSION_ID if demo else None,
+                "webhook_secret": secret or DEMO_WEBHOOK_SECRET,
+                "fulfilment": Fulfilment(),
+            }
 
-    return Starlette(
-        routes=[
-            Route("/", home, methods=["GET"], name="home"),
-            Route("/cart/add", add_to_cart, methods=["POST"]),
-            Route("/checkout", checkout, methods=["POST"]),
-            Route("/portal", portal, methods=["POST"]),
-            Route("/thanks", thanks, methods=["GET"], name="thanks"),
-        ],
-        lifespan=lifespan,
-        exception_handlers={QuickshopsError: quickshops_error},
-    )
+    app = FastAPI(lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
+    app.add_api_route("/", home, methods=["GET"], name="home", response_class=HTMLResponse)
+    app.add_api_route("/cart/add", add_to_cart, methods=["POST"])
+    app.add_api_route("/checkout", checkout, methods=["POST"])
+    app.add_api_route("/portal", portal, methods=["POST"])
+    app.add_api_route("/thanks", thanks, methods=["GET"], name="thanks")
+    app.add_api_route(WEBHOOK_PATH, receive_webhook, methods=["POST"])
+    app.add_exception_handler(QuickshopsError, quickshops_error)
+    return app
 
 
-async def home(request: Request) -> Response:
-    """List the store's products, each with an "Add to cart" button, and the cart."""
+def quickshops_client(request: Request) -> AsyncQuickshops:
+    """The app's one client (a dependency: ``qs: Client``)."""
     qs: AsyncQuickshops = request.state.qs
+    return qs
+
+
+Client = Annotated[AsyncQuickshops, Depends(quickshops_client)]
+CartId = Annotated[str | None, Cookie(alias=CART_COOKIE)]
+MemberSession = Annotated[str | None, Cookie(alias=MEMBER_COOKIE)]
+
+
+async def home(request: Request, qs: Client, cart_id: CartId = None) -> Response:
+    """List the store's products, each with an "Add to cart" button, and the cart."""
     store = await qs.store.get()
     products = await qs.products.list()
-    cart = await load_cart(qs, request.cookies.get(CART_COOKIE))
+    cart = await load_cart(qs, cart_id)
     body = (
         f"<header><h1>{esc(store.name)}</h1><p>{esc(store.description or '')}</p></header>"
         '<main><section class="products"><h2>Products</h2><ul class="grid">'
@@ -125,16 +191,14 @@ async def home(request: Request) -> Response:
         '<button type="submit" class="link">Manage subscription</button></form></footer>'
     )
     response = HTMLResponse(page(store.name, body))
-    if cart is None and CART_COOKIE in request.cookies:
+    if cart is None and cart_id is not None:
         response.delete_cookie(CART_COOKIE)  # the cart expired or was deleted
     return response
 
 
-async def add_to_cart(request: Request) -> Response:
+async def add_to_cart(request: Request, qs: Client, cart_id: CartId = None) -> Response:
     """Add one of the posted product to the cart (a new cart if needed), then 303 to ``/``."""
-    qs: AsyncQuickshops = request.state.qs
     product_id = (await read_form(request)).get("product_id", "")
-    cart_id = request.cookies.get(CART_COOKIE)
     cart: Cart | None = None
     if cart_id:
         with contextlib.suppress(NotFoundError):  # an expired cart: start a new one
@@ -155,19 +219,28 @@ async def add_to_cart(request: Request) -> Response:
     return response
 
 
-async def checkout(request: Request) -> Response:
+def can_return_to(request: Request) -> bool:
+    """Whether checkout may send the shopper back here: https, or loopback for testing."""
+    if request.url.scheme == "https":
+        return True
+    host = request.url.hostname or ""
+    with contextlib.suppress(ValueError):
+        return host == "localhost" or ipaddress.ip_address(host).is_loopback
+    return False
+
+
+async def checkout(request: Request, qs: Client, cart_id: CartId = None) -> Response:
     """Create a checkout session for the cart and 303 to it; an empty cart goes back to ``/``.
 
     Each press creates a new session: a checkout URL is used once, never cached.
     """
-    qs: AsyncQuickshops = request.state.qs
-    cart = await load_cart(qs, request.cookies.get(CART_COOKIE))
+    cart = await load_cart(qs, cart_id)
     if cart is None or not cart.lines:
         return RedirectResponse("/", status_code=303)
     success_url = cancel_url = None
-    if request.url.scheme == "https":  # Stripe only sends shoppers back to https pages
+    if can_return_to(request):
         thanks_url = str(request.url_for("thanks"))
-        success_url = f"{thanks_url}?session_id={{CHECKOUT_SESSION_ID}}"  # Stripe fills it in
+        success_url = f"{thanks_url}?session_id={{CHECKOUT_SESSION_ID}}"  # filled in by Stripe
         cancel_url = str(request.url_for("home"))
     session = await qs.checkout.create_session(
         cart.id, success_url=success_url, cancel_url=cancel_url
@@ -175,10 +248,9 @@ async def checkout(request: Request) -> Response:
     return RedirectResponse(session.url, status_code=303)
 
 
-async def portal(request: Request) -> Response:
+async def portal(request: Request, qs: Client, member: MemberSession = None) -> Response:
     """303 to the Stripe billing portal of the signed-in member, or 401 when nobody is."""
-    qs: AsyncQuickshops = request.state.qs
-    member_session_id = request.cookies.get(MEMBER_COOKIE) or request.state.demo_member_session_id
+    member_session_id = member or request.state.demo_member_session_id
     if not member_session_id:
         body = "<h1>Sign in first</h1><p>Only members can manage a subscription.</p>"
         return HTMLResponse(page("Sign in", body), status_code=401)
@@ -186,17 +258,50 @@ async def portal(request: Request) -> Response:
     return RedirectResponse(session.url, status_code=303)
 
 
-async def thanks(request: Request) -> Response:
-    """Show the checkout session Stripe sent the shopper back from."""
-    qs: AsyncQuickshops = request.state.qs
-    details = await qs.checkout.get_session(request.query_params.get("session_id", ""))
+async def thanks(request: Request, qs: Client, session_id: str = "") -> Response:
+    """Show the checkout session the shopper came back from, and whether it is fulfilled."""
+    details = await qs.checkout.get_session(session_id)
     amount = money(details.amount_total or 0, details.currency or "")
+    fulfilment: Fulfilment = request.state.fulfilment
+    fulfilled = [
+        order
+        for order in fulfilment.orders.values()
+        if order.customer_email == details.customer_email
+        and order.amount_in_cents == details.amount_total
+    ]
+    if fulfilled:
+        status = f'<p id="fulfilled">Order {esc(fulfilled[-1].order_id)} is on its way.</p>'
+    else:  # the webhook may arrive after the shopper does
+        status = '<p id="fulfilled">We are preparing your order.</p>'
     body = (
         "<h1>Thank you!</h1>"
-        f"<p>Order {esc(details.id)}: {esc(details.payment_status)}, {esc(amount)}.</p>"
+        f'<p id="session">Checkout {esc(details.id)}: {esc(details.payment_status)}, '
+        f"{esc(amount)}.</p>{status}"
         '<p><a href="/">Back to the shop</a></p>'
     )
     return HTMLResponse(page("Thank you", body))
+
+
+async def receive_webhook(request: Request) -> Response:
+    """Verify a Quickshops webhook and fulfil an ``order.completed`` once.
+
+    The signature is checked on the raw body, before anything else; a bad one is a
+    400 and nothing happens. A repeated delivery of an order already fulfilled is
+    acknowledged (200) without fulfilling it again, so Quickshops stops retrying.
+    """
+    try:
+        event = webhooks.construct_event(
+            await request.body(),
+            request.headers.get(webhooks.SIGNATURE_HEADER),
+            request.state.webhook_secret,
+            tolerance=3600,
+        )
+    except webhooks.InvalidWebhookError as error:
+        return JSONResponse({"error": error.message}, status_code=400)
+    new = False
+    if isinstance(event.data, webhooks.CompletedOrder):
+        new = request.state.fulfilment.record(event.data)
+    return JSONResponse({"received": event.type, "fulfilled": new})
 
 
 async def quickshops_error(request: Request, error: Exception) -> Response:
@@ -220,7 +325,7 @@ async def load_cart(qs: AsyncQuickshops, cart_id: str | None) -> Cart | None:
 
 
 async def read_form(request: Request) -> dict[str, str]:
-    """Parse a small urlencoded form (``request.form()`` would need python-multipart)."""
+    """Parse a small urlencoded form (FastAPI's ``Form`` would need python-multipart)."""
     body = await request.body()
     if len(body) > MAX_FORM_BYTES:
         return {}

@@ -78,6 +78,18 @@ async def test_a_slow_answer_ends_at_the_total_bound() -> None:
     assert caught.value.retryable is False
 
 
+async def test_without_a_total_bound_the_attempt_keeps_its_timeouts(
+    api: respx.MockRouter, qs: AsyncQuickshops
+) -> None:
+    """total_timeout=None: nothing shortens the per-attempt timeouts."""
+    route = api.get("/health").respond(200, json=payloads.HEALTH)
+
+    await qs.with_options(total_timeout=None).health.check()
+
+    timeouts = route.calls.last.request.extensions["timeout"]
+    assert {"connect": 5.0, "read": 30.0, "write": 30.0, "pool": 30.0} == timeouts
+
+
 async def test_each_attempt_gets_at_most_the_time_left(
     api: respx.MockRouter, qs: AsyncQuickshops
 ) -> None:

@@ -46,9 +46,8 @@ class Page(html.parser.HTMLParser):
         self.attributes.setdefault(tag, found)
         if tag == "form":
             self.forms[found["id"] or ""] = (found["method"] or "", found["action"] or "")
-        for name in ("src", "href"):
-            if (found.get(name) or "").startswith(("http:", "https:", "//")):
-                self.external.append(found[name] or "")
+        references = (found.get("src") or "", found.get("href") or "")
+        self.external += [ref for ref in references if ref.startswith(("http:", "https:", "//"))]
 
     def handle_data(self, data: str) -> None:
         """Keep the visible text."""
@@ -208,6 +207,18 @@ def test_unknown_pages_and_wrong_methods(
     assert response.headers["content-type"].startswith("text/html")
     if status == 405:
         assert response.headers["allow"] in ("GET", "POST")
+
+
+def test_nested_servers_hand_the_pages_back() -> None:
+    """A server's pages are the emulator's while it runs; stopping restores what it found."""
+    emulator = Emulator()
+    with EmulatorServer(emulator) as outer:
+        with EmulatorServer(emulator) as inner:
+            assert inner.url.removesuffix("/v1") == emulator.pages_url
+        assert outer.url.removesuffix("/v1") == emulator.pages_url
+        emulator.pages_url = "http://127.0.0.1:1"  # a test pointed the pages elsewhere
+
+    assert "http://127.0.0.1:1" == emulator.pages_url, "a server leaves what it did not set"
 
 
 def test_through_the_transport_the_urls_stay_fake() -> None:

@@ -26,15 +26,15 @@ import uvicorn
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 
-from examples.storefront.app import create_app
-from quickshops.testing import Emulator, async_client
+from examples.storefront.app import WEBHOOK_PATH, create_app
+from quickshops import AsyncQuickshops
+from quickshops.testing import SECRET_KEY, Emulator, EmulatorServer
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
     from selenium.webdriver.chrome.webdriver import WebDriver
 
-    from quickshops import AsyncQuickshops
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
@@ -124,14 +124,16 @@ def wait_until_serving(url: str, process: subprocess.Popen[bytes]) -> None:
 
 
 @contextlib.contextmanager
-def serving_storefront(make_client: Callable[[], AsyncQuickshops]) -> Iterator[str]:
+def serving_storefront(
+    make_client: Callable[[], AsyncQuickshops], *, webhook_secret: str | None = None
+) -> Iterator[str]:
     """Serve the storefront with uvicorn on a free loopback port; yield its base URL.
 
     uvicorn trusts ``X-Forwarded-Proto`` from 127.0.0.1 (its default), so a test can
     pose as a TLS-terminating proxy to see the app as served over https.
     """
     config = uvicorn.Config(
-        create_app(make_client),
+        create_app(make_client, webhook_secret=webhook_secret),
         host="127.0.0.1",
         port=0,
         log_level="warning",
@@ -156,10 +158,24 @@ def serving_storefront(make_client: Callable[[], AsyncQuickshops]) -> Iterator[s
     assert not thread.is_alive(), "uvicorn did not stop"
 
 
+STOREFRONT_WEBHOOK_SECRET = "whsec_browser_test"
+
+
 @pytest.fixture
 def storefront_url(quickshops_emulator: Emulator) -> Iterator[str]:
-    """The storefront on the test's emulator, served by uvicorn on a free port."""
-    with serving_storefront(lambda: async_client(quickshops_emulator)) as url:
+    """The storefront and the test's emulator, both served on loopback.
+
+    The emulator serves its checkout pages and sends its webhooks to the storefront,
+    as Quickshops would: the whole purchase can be made in a browser.
+    """
+    with (
+        EmulatorServer(quickshops_emulator) as api,
+        serving_storefront(
+            lambda: AsyncQuickshops(api_key=SECRET_KEY, base_url=api.url),
+            webhook_secret=STOREFRONT_WEBHOOK_SECRET,
+        ) as url,
+    ):
+        quickshops_emulator.add_webhook(url + WEBHOOK_PATH, STOREFRONT_WEBHOOK_SECRET)
         yield url
 
 

@@ -8,8 +8,8 @@ import sys
 
 from tests.examples.conftest import EXAMPLES, ROOT, example_environment
 
-CHECKOUT_URL = re.compile(
-    r"^Checkout URL: (https://checkout\.stripe\.test/c/pay/cs_test_\w+)$", re.M
+CHECKOUT_URL = re.compile(  # the checkout page of the emulator the script serves
+    r"^Checkout URL: (http://127\.0\.0\.1:\d+/pages/checkout/cs_test_\w+)$", re.M
 )
 
 

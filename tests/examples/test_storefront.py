@@ -1,12 +1,13 @@
-"""The Starlette storefront, served by uvicorn on loopback and called with httpx.
+"""The FastAPI storefront, served by uvicorn on loopback and called with httpx.
 
-(Starlette's ``TestClient`` would want the ``httpx2`` package; real HTTP needs
-nothing more and also covers uvicorn.)
+(FastAPI's ``TestClient`` would want the ``httpx2`` package's Starlette support; real
+HTTP needs nothing more and also covers uvicorn and the webhook deliveries.)
 """
 
 from __future__ import annotations
 
 import contextlib
+import datetime
 import json
 import re
 from typing import TYPE_CHECKING, Any
@@ -16,11 +17,13 @@ import pytest
 
 from examples.storefront.app import (
     CART_COOKIE,
+    DEMO_WEBHOOK_SECRET,
     MEMBER_COOKIE,
+    WEBHOOK_PATH,
     cart_panel,
     product_card,
 )
-from quickshops import Cart, CartLine, CartTotals, Product
+from quickshops import Cart, CartLine, CartTotals, Product, webhooks
 from quickshops.testing import (
     DIGITAL_PRODUCT_ID,
     MEMBER_SESSION_ID,
@@ -37,6 +40,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 CHECKOUT = re.compile(r"^https://checkout\.stripe\.test/c/pay/cs_test_\w+$")
+PAGE = re.compile(r"^http://127\.0\.0\.1:\d+/pages/checkout/cs_test_\w+$")  # the emulator's
 PORTAL = re.compile(r"^https://billing\.stripe\.test/p/session/test_\w+$")
 
 
@@ -160,8 +164,24 @@ def test_checkout_redirects_303_to_a_new_session_each_time(
         (DIGITAL_PRODUCT_ID, 1),
         (PHYSICAL_PRODUCT_ID, 1),
     ]
-    # On plain http there is no page Stripe could send the shopper back to.
-    assert all("successUrl" not in body for body in checkout_bodies(quickshops_emulator))
+    # On loopback (development) the shopper is sent back here, over plain http.
+    origin = str(shop.base_url).rstrip("/")
+    expected = f"{origin}/thanks?session_id={{CHECKOUT_SESSION_ID}}"
+    assert [expected] * 2 == [body["successUrl"] for body in checkout_bodies(quickshops_emulator)]
+
+
+def test_plain_http_on_a_public_host_sends_no_return_url(
+    shop: httpx.Client, quickshops_emulator: Emulator
+) -> None:
+    """Plain http anywhere but loopback has no page checkout could send the shopper back to."""
+    add(shop, DIGITAL_PRODUCT_ID)
+
+    response = shop.post("/checkout", headers={"host": "shop.example"})
+
+    assert 303 == response.status_code
+    [body] = checkout_bodies(quickshops_emulator)
+    assert "successUrl" not in body
+    assert "cancelUrl" not in body
 
 
 def test_checkout_with_no_cart_goes_back_home(
@@ -193,7 +213,8 @@ def test_checkout_over_https_sends_the_thanks_page_and_it_shows_the_order(
     assert body["successUrl"] == f"{origin}/thanks?session_id={{CHECKOUT_SESSION_ID}}"
     assert body["cancelUrl"] == f"{origin}/"
     assert thanks.status_code == 200
-    assert f"Order {session_id(url)}: paid, 12.50 USD." in thanks.text
+    assert f"Checkout {session_id(url)}: paid, 12.50 USD." in thanks.text
+    assert "We are preparing your order." in thanks.text  # no webhook endpoint registered
 
 
 def test_an_expired_cart_cookie_is_dropped_and_replaced(shop: httpx.Client) -> None:
@@ -290,7 +311,11 @@ def test_product_cards_and_the_cart_escape_api_text() -> None:
 
 
 def test_runs_as_a_script_against_the_emulator_with_no_key(tmp_path: Path) -> None:
-    """``python examples/storefront/app.py`` serves the shop on PORT, on the emulator."""
+    """``python examples/storefront/app.py``: the whole purchase on one machine, with no key.
+
+    The shop serves on PORT against an emulator it serves itself; the checkout page
+    takes the payment, sends the webhook to the shop, and returns to its thanks page.
+    """
     log = tmp_path / "storefront.log"
     with (
         running_example(EXAMPLES / "storefront" / "app.py", log) as url,
@@ -299,12 +324,112 @@ def test_runs_as_a_script_against_the_emulator_with_no_key(tmp_path: Path) -> No
         home = http.get("/")
         added = http.post("/cart/add", data={"product_id": DIGITAL_PRODUCT_ID})
         checkout = http.post("/checkout")
+        checkout_page = checkout.headers["location"]
+        paid = http.post(f"{checkout_page}/pay")
+        thanks = http.get(paid.headers["location"])
 
     assert home.status_code == 200
     assert "Field Guide (e-book)" in home.text
     assert added.status_code == 303
     assert checkout.status_code == 303
-    assert CHECKOUT.match(checkout.headers["location"])
+    assert PAGE.match(checkout_page), checkout_page
+    assert paid.headers["location"] == f"{url}/thanks?session_id={session_id(checkout_page)}"
+    assert "paid, 19.99 USD." in thanks.text
+    assert re.search(r"Order ord_\w+ is on its way\.", thanks.text), thanks.text
     output = log.read_text()
     assert "runs against the built-in emulator" in output
     assert f"Uvicorn running on {url}" in output
+
+
+@contextlib.contextmanager
+def shop_with_webhooks(emulator: Emulator, secret: str) -> Iterator[httpx.Client]:
+    """The storefront on ``emulator``, which sends its webhooks to the shop's endpoint."""
+    with (
+        serving_storefront(lambda: async_client(emulator), webhook_secret=secret) as url,
+        httpx.Client(base_url=url, trust_env=False, timeout=10.0) as shop,
+    ):
+        emulator.add_webhook(url + WEBHOOK_PATH, secret)
+        yield shop
+
+
+def test_a_paid_order_is_fulfilled_once_and_shown_on_the_thanks_page(
+    quickshops_emulator: Emulator,
+) -> None:
+    """order.completed reaches the shop, which fulfils it; the thanks page says so."""
+    quickshops_emulator.webhook_retry_delay = 0.0
+    with shop_with_webhooks(quickshops_emulator, "whsec_test_shop") as shop:
+        add(shop, DIGITAL_PRODUCT_ID)
+        url = shop.post("/checkout").headers["location"]
+        quickshops_emulator.complete_session(session_id(url))
+        thanks = shop.get("/thanks", params={"session_id": session_id(url)})
+
+    [order] = quickshops_emulator.orders
+    assert f"Order {order['orderId']} is on its way." in thanks.text
+    [delivery] = quickshops_emulator.deliveries
+    assert (200, 1) == (delivery.status, delivery.attempts)
+    assert b'"fulfilled"' not in delivery.body  # the event, not the shop's answer
+
+
+def test_the_webhook_endpoint_fulfils_a_repeated_delivery_once(
+    quickshops_emulator: Emulator,
+) -> None:
+    """The same order delivered again is acknowledged but not fulfilled a second time."""
+    body = json.dumps(
+        {
+            "event": "order.completed",
+            "timestamp": datetime.datetime.now(datetime.timezone.utc).isoformat(),
+            "data": {
+                "orderId": "ord_twice",
+                "customerEmail": "ada@example.com",
+                "productId": DIGITAL_PRODUCT_ID,
+                "amountInCents": 1999,
+                "currency": "usd",
+            },
+        }
+    )
+    signed = {webhooks.SIGNATURE_HEADER: webhooks.sign(body, DEMO_WEBHOOK_SECRET)}
+    with open_shop(quickshops_emulator) as shop:
+        first = shop.post(WEBHOOK_PATH, content=body, headers=signed)
+        again = shop.post(WEBHOOK_PATH, content=body, headers=signed)
+
+    assert (200, {"received": "order.completed", "fulfilled": True}) == (
+        first.status_code,
+        first.json(),
+    )
+    assert (200, {"received": "order.completed", "fulfilled": False}) == (
+        again.status_code,
+        again.json(),
+    )
+
+
+@pytest.mark.parametrize(
+    ("signature", "message"),
+    [
+        (None, "no signature"),
+        ("0" * 64, "does not match"),
+        ("sign-with-another-secret", "does not match"),
+    ],
+)
+def test_the_webhook_endpoint_refuses_what_it_cannot_verify(
+    quickshops_emulator: Emulator, signature: str | None, message: str
+) -> None:
+    """A missing or wrong signature is a 400 with the reason, and fulfils nothing."""
+    body = json.dumps({"event": "order.completed", "timestamp": "2026-12-02T10:00:00Z", "data": {}})
+    if signature == "sign-with-another-secret":
+        signature = webhooks.sign(body, "not-the-shops-secret")
+    headers = {} if signature is None else {webhooks.SIGNATURE_HEADER: signature}
+    with open_shop(quickshops_emulator) as shop:
+        response = shop.post(WEBHOOK_PATH, content=body, headers=headers)
+
+    assert 400 == response.status_code
+    assert message in response.json()["error"]
+
+
+def test_other_events_are_acknowledged(quickshops_emulator: Emulator) -> None:
+    """A subscription event is verified and acknowledged; nothing is fulfilled."""
+    quickshops_emulator.webhook_retry_delay = 0.0
+    with shop_with_webhooks(quickshops_emulator, "whsec_test_shop"):
+        quickshops_emulator.cancel_subscription(MEMBER_SESSION_ID)
+
+    [delivery] = quickshops_emulator.deliveries
+    assert ("subscription.cancelled", 200) == (delivery.event, delivery.status)

@@ -15,7 +15,6 @@ if TYPE_CHECKING:
     from selenium.webdriver.chrome.webdriver import WebDriver
 
 WAIT_SECONDS = 15
-CHECKOUT_PREFIX = "https://checkout.stripe.test/c/pay/"
 GUIDE = "Field Guide (e-book)"
 MUG = "Enamel Mug"
 
@@ -46,10 +45,26 @@ def add_to_cart(browser: WebDriver, product_id: str, expected_lines: list[str]) 
     )
 
 
-def test_a_shopper_fills_the_cart_and_lands_on_the_checkout_page(
+def click_and_wait(browser: WebDriver, selector: str, url_prefix: str) -> None:
+    """Click the button at `selector`; wait until the page at `url_prefix` has loaded."""
+    browser.find_element(By.CSS_SELECTOR, selector).click()
+    WebDriverWait(browser, WAIT_SECONDS).until(
+        lambda driver: (
+            driver.current_url.startswith(url_prefix)
+            and driver.execute_script("return document.readyState") == "complete"
+        ),
+        f"{selector} did not lead to {url_prefix}",
+    )
+
+
+def test_a_shopper_buys_the_whole_way_in_a_browser(
     browser: WebDriver, storefront_url: str, quickshops_emulator: Emulator
 ) -> None:
-    """Clicking "Add to cart" then "Checkout" ends on the emulator's Stripe checkout URL."""
+    """Products, cart, checkout on the emulator's page, Pay, and the paid, fulfilled order.
+
+    The emulator sends ``order.completed`` to the storefront's webhook endpoint when
+    Pay is pressed; the thanks page shows the order the webhook fulfilled.
+    """
     browser.get(f"{storefront_url}/")
     assert browser.title == "Emulator Shop"
     assert browser.find_element(By.ID, "cart").text.endswith("Your cart is empty.")
@@ -64,19 +79,34 @@ def test_a_shopper_fills_the_cart_and_lands_on_the_checkout_page(
     SCREENSHOTS.mkdir(exist_ok=True)
     assert browser.save_screenshot(str(SCREENSHOTS / "storefront-cart.png"))
 
-    browser.find_element(By.CSS_SELECTOR, '#cart form[action="/checkout"] button').click()
-    # The fake Stripe host does not resolve (Chromium resolves nothing but 127.0.0.1),
-    # so the page is an error page, but the address is the redirect's target.
-    WebDriverWait(browser, WAIT_SECONDS).until(
-        lambda driver: driver.current_url.startswith(CHECKOUT_PREFIX),
-        "the browser was not sent to the checkout page",
+    checkout_pages = f"{quickshops_emulator.pages_url}/pages/checkout/"
+    click_and_wait(browser, '#cart form[action="/checkout"] button', checkout_pages)
+    session_id = browser.current_url.rsplit("/", 1)[1]
+    assert browser.find_element(By.ID, "total").text == "52.48 USD"
+    assert browser.find_element(By.CSS_SELECTOR, "#pay button").text == "Pay 52.48 USD"
+    assert browser.save_screenshot(str(SCREENSHOTS / "emulator-checkout.png"))
+    assert [] == quickshops_emulator.orders  # nothing is paid before Pay
+
+    click_and_wait(browser, "#pay button", f"{storefront_url}/thanks")
+    assert browser.current_url == f"{storefront_url}/thanks?session_id={session_id}"
+    [order] = quickshops_emulator.orders
+    assert browser.find_element(By.ID, "session").text == (
+        f"Checkout {session_id}: paid, 52.48 USD."
     )
-    session_id = browser.current_url.removeprefix(CHECKOUT_PREFIX)
+    assert browser.find_element(By.ID, "fulfilled").text == (
+        f"Order {order['orderId']} is on its way."
+    )
+    assert browser.save_screenshot(str(SCREENSHOTS / "storefront-thanks.png"))
+    [delivery] = quickshops_emulator.deliveries  # the webhook, received once
+    assert ("order.completed", 200, 1) == (delivery.event, delivery.status, delivery.attempts)
     with client(quickshops_emulator) as qs:
         details = qs.checkout.get_session(session_id)
-    assert details.status == "open"
-    assert details.amount_total == 2 * 1999 + 1250
+    assert details.status == "complete"
     assert [(item.product_id, item.quantity) for item in details.line_items] == [
         (DIGITAL_PRODUCT_ID, 2),
         (PHYSICAL_PRODUCT_ID, 1),
     ]
+
+    browser.get(f"{checkout_pages}{session_id}")  # the checkout page again: no second Pay
+    assert "This checkout session is paid." in browser.find_element(By.TAG_NAME, "main").text
+    assert browser.find_elements(By.ID, "pay") == []
