@@ -8,7 +8,10 @@ deliver its replies:
 
 - `EmulatorTransport`, an ``httpx2.MockTransport`` for ``httpx2.Client`` and
   ``httpx2.AsyncClient`` (or their httpx namesakes), with no network;
-- `EmulatorServer`, real HTTP on loopback.
+- `EmulatorServer`, real HTTP on loopback, with the checkout and portal pages.
+
+Paying a session (`Emulator.complete_session`, or Pay on its page) creates the order
+and sends signed webhooks to the endpoints of `Emulator.add_webhook`.
 
 For a ready client in one line, `client` and `async_client`; for pytest
 fixtures, ``pytest_plugins = ["quickshops.testing.pytest_plugin"]``.
@@ -60,6 +63,7 @@ from quickshops.testing._seed import (
     SUBSCRIPTION_PRODUCT_ID,
 )
 from quickshops.testing._server import EmulatorServer
+from quickshops.testing._webhooks import Delivery, Webhook, WebhookTarget
 
 __all__ = [
     "BASE_PATH",
@@ -72,6 +76,7 @@ __all__ = [
     "SECRET_KEY",
     "STORE_ID",
     "SUBSCRIPTION_PRODUCT_ID",
+    "Delivery",
     "Emulator",
     "EmulatorServer",
     "EmulatorTransport",
@@ -81,6 +86,8 @@ __all__ = [
     "RateLimit",
     "RecordedRequest",
     "Reply",
+    "Webhook",
+    "WebhookTarget",
     "async_client",
     "client",
 ]
