@@ -8,6 +8,7 @@ and the field. Every model carries the ``request_id`` of the response it came fr
 
 from __future__ import annotations
 
+import linecache
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -58,14 +59,6 @@ def _wire(*names: str, kind: Convert, optional: bool = False) -> Any:
     return attrs.field(metadata=metadata, hash=hashable)
 
 
-def _extra() -> Any:
-    return attrs.field(factory=dict, kw_only=True, hash=False)
-
-
-def _request_id() -> Any:
-    return attrs.field(default=None, kw_only=True, eq=False, repr=False)
-
-
 def _fail(ctx: Context, where: str, expected: str, value: Any) -> APIResponseValidationError:
     shown = repr(value)
     if len(shown) > 60:  # not cut short: a cut could leave part of an echoed key
@@ -104,29 +97,68 @@ def _object(value: Any, ctx: Context, where: str) -> dict[str, Any]:
 
 
 def _str_list(value: Any, ctx: Context, where: str) -> tuple[str, ...]:
+    if type(value) is list and all(type(item) is str for item in value):
+        return tuple(value)
     if not isinstance(value, list):
         raise _fail(ctx, where, "a list of strings", value)
     return tuple(_str(item, ctx, f"{where}[{i}]") for i, item in enumerate(value))
 
 
 def _model(cls: type[Any]) -> Convert:
+    """The converter of a field holding one `cls`."""
+
     def convert(value: Any, ctx: Context, where: str) -> Any:
-        return _decode_at(cls, value, ctx, where)
+        return decoder_of(cls)(value, ctx, where)
 
     return convert
 
 
 def _model_list(cls: type[Any]) -> Convert:
+    """The converter of a field holding a list of `cls`."""
+
     def convert(value: Any, ctx: Context, where: str) -> tuple[Any, ...]:
-        if not isinstance(value, list):
-            raise _fail(ctx, where, "a list", value)
-        return tuple(_decode_at(cls, item, ctx, f"{where}[{i}]") for i, item in enumerate(value))
+        return tuple(_decode_items(cls, value, ctx, where))
 
     return convert
 
 
-@attrs.frozen
-class Health:
+def _decode_items(cls: type[T], value: Any, ctx: Context, where: str) -> list[T]:
+    """Decode a list of `cls`; an error names the item, as ``where[3].name``.
+
+    The items are first decoded without building each one's path (most lists are
+    valid, and formatting ``where[i]`` for each item would cost more than decoding
+    it); only when one fails is the list decoded again with the paths, to name it.
+    """
+    if not isinstance(value, list):
+        raise _fail(ctx, where, f"a list of {cls.__name__}", value)
+    decode_one = decoder_of(cls)
+    try:
+        return [decode_one(item, ctx, where) for item in value]
+    except APIResponseValidationError:  # decode again, naming each item: this one raises
+        return [decode_one(item, ctx, f"{where}[{i}]") for i, item in enumerate(value)]
+
+
+def _extras_last(cls: type[Any], fields: list[attrs.Attribute[Any]]) -> list[attrs.Attribute[Any]]:
+    """Order `Model`'s two fields after the model's own, in reprs and signatures."""
+    own = [field for field in fields if field.name not in ("extra", "request_id")]
+    return own + [field for field in fields if field.name in ("extra", "request_id")]
+
+
+@attrs.frozen(field_transformer=_extras_last)
+class Model:
+    """What every payload model has besides its own fields.
+
+    Attributes:
+        extra: Wire fields this version of the SDK does not know, as sent.
+        request_id: The request id of the response (not part of equality).
+    """
+
+    extra: Mapping[str, Any] = attrs.field(factory=dict, kw_only=True, hash=False)
+    request_id: str | None = attrs.field(default=None, kw_only=True, eq=False, repr=False)
+
+
+@attrs.frozen(field_transformer=_extras_last)
+class Health(Model):
     """The answer of ``GET /health``.
 
     Attributes:
@@ -140,12 +172,10 @@ class Health:
     ok: bool = _wire("ok", kind=_bool)
     service: str = _wire("service", kind=_str)
     version: str = _wire("version", kind=_str)
-    extra: Mapping[str, Any] = _extra()
-    request_id: str | None = _request_id()
 
 
-@attrs.frozen
-class StoreTheme:
+@attrs.frozen(field_transformer=_extras_last)
+class StoreTheme(Model):
     """A store's theme (`Store.theme`): nine settings, each a string or None.
 
     Attributes:
@@ -171,12 +201,10 @@ class StoreTheme:
     font_body: str | None = _wire("fontBody", kind=_str, optional=True)
     font_heading: str | None = _wire("fontHeading", kind=_str, optional=True)
     radius: str | None = _wire("radius", kind=_str, optional=True)
-    extra: Mapping[str, Any] = _extra()
-    request_id: str | None = _request_id()
 
 
-@attrs.frozen
-class Store:
+@attrs.frozen(field_transformer=_extras_last)
+class Store(Model):
     """The store a key belongs to (``GET /products/store``).
 
     Attributes:
@@ -214,12 +242,10 @@ class Store:
     seo_description: str | None = _wire("seoDescription", kind=_str, optional=True)
     template_key: str | None = _wire("templateKey", kind=_str, optional=True)
     template_texts: Mapping[str, Any] | None = _wire("templateTexts", kind=_object, optional=True)
-    extra: Mapping[str, Any] = _extra()
-    request_id: str | None = _request_id()
 
 
-@attrs.frozen
-class Product:
+@attrs.frozen(field_transformer=_extras_last)
+class Product(Model):
     """A product of the catalogue; prices are integers in minor units (cents).
 
     Attributes:
@@ -251,12 +277,10 @@ class Product:
     image_url: str | None = _wire("imageUrl", kind=_str, optional=True)
     category: str | None = _wire("category", kind=_str, optional=True)
     details: tuple[str, ...] | None = _wire("details", kind=_str_list, optional=True)
-    extra: Mapping[str, Any] = _extra()
-    request_id: str | None = _request_id()
 
 
-@attrs.frozen
-class CartLine:
+@attrs.frozen(field_transformer=_extras_last)
+class CartLine(Model):
     """One line of a cart: a product and its quantity (the product may be embedded).
 
     Attributes:
@@ -270,12 +294,10 @@ class CartLine:
     product_id: str = _wire("productId", kind=_str)
     quantity: int = _wire("quantity", kind=_int)
     product: Product | None = _wire("product", kind=_model(Product), optional=True)
-    extra: Mapping[str, Any] = _extra()
-    request_id: str | None = _request_id()
 
 
-@attrs.frozen
-class CartTotals:
+@attrs.frozen(field_transformer=_extras_last)
+class CartTotals(Model):
     """The totals of a cart, in integer minor units.
 
     Attributes:
@@ -289,12 +311,10 @@ class CartTotals:
     subtotal: int = _wire("subtotal", kind=_int)
     total: int = _wire("total", kind=_int)
     currency: str = _wire("currency", kind=_str)
-    extra: Mapping[str, Any] = _extra()
-    request_id: str | None = _request_id()
 
 
-@attrs.frozen
-class Cart:
+@attrs.frozen(field_transformer=_extras_last)
+class Cart(Model):
     """A cart: its lines and totals.
 
     Attributes:
@@ -310,8 +330,6 @@ class Cart:
     store_id: str = _wire("storeId", kind=_str)
     lines: tuple[CartLine, ...] = _wire("lines", kind=_model_list(CartLine))
     totals: CartTotals = _wire("totals", kind=_model(CartTotals))
-    extra: Mapping[str, Any] = _extra()
-    request_id: str | None = _request_id()
 
 
 @attrs.frozen
@@ -327,8 +345,8 @@ class CartLineInput:
     quantity: int = 1
 
 
-@attrs.frozen
-class CheckoutSession:
+@attrs.frozen(field_transformer=_extras_last)
+class CheckoutSession(Model):
     """A Stripe-hosted checkout session: redirect the browser to `url`, once.
 
     Attributes:
@@ -340,12 +358,10 @@ class CheckoutSession:
 
     url: str = _wire("url", kind=_str)
     session_id: str = _wire("sessionId", kind=_str)
-    extra: Mapping[str, Any] = _extra()
-    request_id: str | None = _request_id()
 
 
-@attrs.frozen
-class CheckoutLineItem:
+@attrs.frozen(field_transformer=_extras_last)
+class CheckoutLineItem(Model):
     """One line of a checkout session, as Stripe reports it.
 
     Attributes:
@@ -361,12 +377,10 @@ class CheckoutLineItem:
     name: str | None = _wire("name", kind=_str, optional=True)
     quantity: int | None = _wire("quantity", kind=_int, optional=True)
     amount_total: int | None = _wire("amountTotal", kind=_int, optional=True)
-    extra: Mapping[str, Any] = _extra()
-    request_id: str | None = _request_id()
 
 
-@attrs.frozen
-class CheckoutSessionDetails:
+@attrs.frozen(field_transformer=_extras_last)
+class CheckoutSessionDetails(Model):
     """The state of a checkout session (``GET /checkout/sessions/{id}``).
 
     Attributes:
@@ -392,12 +406,10 @@ class CheckoutSessionDetails:
     amount_total: int | None = _wire("amountTotal", kind=_int, optional=True)
     currency: str | None = _wire("currency", kind=_str, optional=True)
     customer_email: str | None = _wire("customerEmail", kind=_str, optional=True)
-    extra: Mapping[str, Any] = _extra()
-    request_id: str | None = _request_id()
 
 
-@attrs.frozen
-class PortalSession:
+@attrs.frozen(field_transformer=_extras_last)
+class PortalSession(Model):
     """A Stripe billing-portal session: redirect the browser to `url`.
 
     Attributes:
@@ -407,12 +419,10 @@ class PortalSession:
     """
 
     url: str = _wire("url", kind=_str)
-    extra: Mapping[str, Any] = _extra()
-    request_id: str | None = _request_id()
 
 
-@attrs.frozen
-class Catalog:
+@attrs.frozen(field_transformer=_extras_last)
+class Catalog(Model):
     """A storefront page's data in one round trip (``GET /catalog``).
 
     Attributes:
@@ -424,8 +434,6 @@ class Catalog:
 
     store: Store = _wire("store", kind=_model(Store))
     products: tuple[Product, ...] = _wire("products", kind=_model_list(Product))
-    extra: Mapping[str, Any] = _extra()
-    request_id: str | None = _request_id()
 
 
 @attrs.frozen(eq=False)
@@ -460,75 +468,105 @@ def _missing(ctx: Context, where: str, key: str, model: str, name: str) -> Excep
     )
 
 
-def _extra_of(data: dict[str, Any], wires: tuple[tuple[str, ...], ...]) -> dict[str, Any]:
-    """The wire fields a model did not map: all but the first present name of each field."""
-    used = {next((key for key in wire if key in data), None) for wire in wires}
-    return {key: value for key, value in data.items() if key not in used}
+def _extra_of(
+    data: dict[str, Any], known: frozenset[str], aliases: frozenset[str], used: tuple[str, ...]
+) -> dict[str, Any]:
+    """The wire fields a model did not map: every unknown name, and an alias not used."""
+    extra = {key: value for key, value in data.items() if key not in known}
+    for key in aliases.difference(used).intersection(data):
+        extra[key] = data[key]  # e.g. ``id`` beside the ``_id`` that was used
+    return extra
+
+
+def _field_lines(i: int, field: attrs.Attribute[Any], model: str) -> list[str]:
+    """The decoder's lines for one field: read it, convert it into ``f{i}``."""
+    wire, convert = field.metadata["wire"], field.metadata["kind"]
+    required = field.default is attrs.NOTHING
+    absent = "None" if required else "M"  # a required field may not be null either
+    lines = [f"    v = get({wire[0]!r}{'' if required else ', M'})"]
+    if len(wire) > 1:  # an alias: remember which name was used, for `extra`
+        lines.append(f"    k{i} = {wire[0]!r}")
+        for other in wire[1:]:
+            get = f"get({other!r}{'' if required else ', M'})"
+            lines += [f"    if v is {absent}:", f"        v = {get}", f"        k{i} = {other!r}"]
+    if required:
+        lines += [
+            "    if v is None:",
+            f"        raise _missing(ctx, where, {wire[0]!r}, {model!r}, {field.name!r})",
+        ]
+        prefix = "    "
+    else:
+        lines += ["    if v is M:", f"        f{i} = None", "    else:", "        seen += 1"]
+        lines += ["        if v is None:", f"            f{i} = None", "        else:"]
+        prefix = "            "
+    path = f"where + '.' + k{i}" if len(wire) > 1 else f"where + {'.' + wire[0]!r}"
+    fast = _FAST_TYPES.get(convert)
+    check = f"v if type(v) is {fast} else " if fast else ""
+    return [*lines, f"{prefix}f{i} = {check}c{i}(v, ctx, {path})"]
 
 
 def _compile_decoder(cls: type[Any]) -> Callable[[Any, Context, str], Any]:
     """Write and compile a decoder for `cls`, as attrs writes ``__init__`` methods.
 
-    A generic loop over the fields costs several times more per call; the decoder is
-    built once per model, on first use.
+    A loop over the fields costs several times more per call; the decoder is written
+    once per model, on first use, and registered with `linecache`, so a traceback
+    through it shows its lines. ``quickshops._models.decoder_source(Product)`` prints one.
     """
     fields = [f for f in attrs.fields(cls) if "wire" in f.metadata]
+    required = sum(field.default is attrs.NOTHING for field in fields)
+    aliased = [(i, f) for i, f in enumerate(fields) if len(f.metadata["wire"]) > 1]
     namespace: dict[str, Any] = {
         "M": _MISSING,
         "cls": cls,
         "_fail": _fail,
         "_missing": _missing,
         "_extra_of": _extra_of,
-        "wires": tuple(f.metadata["wire"] for f in fields),
+        "known": frozenset(name for f in fields for name in f.metadata["wire"]),
+        "aliases": frozenset(name for _, f in aliased for name in f.metadata["wire"]),
+        **{f"c{i}": field.metadata["kind"] for i, field in enumerate(fields)},
     }
     lines = [
-        "def decode(data, ctx, where):",
-        "    if not isinstance(data, dict):",
+        f"def decode_{cls.__name__}(data, ctx, where):",
+        "    if type(data) is not dict:",
         f"        raise _fail(ctx, where, 'an object ({cls.__name__})', data)",
         "    get = data.get",
-        "    seen = 0",
+        f"    seen = {required}",
     ]
     for i, field in enumerate(fields):
-        wire, convert = field.metadata["wire"], field.metadata["kind"]
-        namespace[f"c{i}"] = convert
-        lines += [f"    v = get({wire[0]!r}, M)", f"    k = {wire[0]!r}"]
-        for other in wire[1:]:
-            lines += ["    if v is M:", f"        v = get({other!r}, M)", f"        k = {other!r}"]
-        lines += ["    if v is not M:", "        seen += 1", "    if v is None or v is M:"]
-        if field.default is attrs.NOTHING:
-            args = f"ctx, where, {wire[0]!r}, {cls.__name__!r}, {field.name!r}"
-            lines.append(f"        raise _missing({args})")
-        else:
-            lines.append(f"        f{i} = None")
-        fast = _FAST_TYPES.get(convert)
-        check = f"v if type(v) is {fast} else " if fast else ""
-        lines += ["    else:", f"        f{i} = {check}c{i}(v, ctx, where + '.' + k)"]
+        lines += _field_lines(i, field, cls.__name__)
+    used = "".join(f"k{i}, " for i, _ in aliased)
     values = "".join(f"f{i}, " for i in range(len(fields)))
     lines += [
-        "    extra = {} if seen == len(data) else _extra_of(data, wires)",
+        f"    extra = {{}} if seen == len(data) else _extra_of(data, known, aliases, ({used}))",
         f"    return cls({values}extra=extra, request_id=ctx[1])",
     ]
-    exec(compile("\n".join(lines), f"<quickshops decoder {cls.__name__}>", "exec"), namespace)  # noqa: S102
-    decoder: Callable[[Any, Context, str], Any] = namespace["decode"]
+    source = "\n".join(lines) + "\n"
+    filename = f"<quickshops decoder {cls.__module__}.{cls.__qualname__}>"
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    exec(compile(source, filename, "exec"), namespace)  # noqa: S102
+    decoder: Callable[[Any, Context, str], Any] = namespace[f"decode_{cls.__name__}"]
     return decoder
 
 
-def _decode_at(cls: type[T], data: Any, ctx: Context, where: str) -> T:
+def decoder_of(cls: type[T]) -> Callable[[Any, Context, str], T]:
+    """The decoder of `cls`, compiled on first use."""
     decoder = _DECODERS.get(cls)
     if decoder is None:
         decoder = _DECODERS[cls] = _compile_decoder(cls)
-    result: T = decoder(data, ctx, where)
-    return result
+    return decoder
+
+
+def decoder_source(cls: type[Any]) -> str:
+    """The source of `cls`'s generated decoder, to read or debug it."""
+    decoder_of(cls)
+    return "".join(linecache.getlines(f"<quickshops decoder {cls.__module__}.{cls.__qualname__}>"))
 
 
 def decode(cls: type[T], data: Any, route: str, request_id: str | None = None) -> T:
     """Decode one model from a response body's payload (already unwrapped from ``data``)."""
-    return _decode_at(cls, data, (route, request_id), "body")
+    return decoder_of(cls)(data, (route, request_id), "body")
 
 
 def decode_list(cls: type[T], data: Any, route: str, request_id: str | None = None) -> list[T]:
     """Decode a list of models from a response body's payload."""
-    ctx = (route, request_id)
-    if not isinstance(data, list):
-        raise _fail(ctx, "body", f"a list of {cls.__name__}", data)
-    return [_decode_at(cls, item, ctx, f"body[{i}]") for i, item in enumerate(data)]
+    return _decode_items(cls, data, (route, request_id), "body")

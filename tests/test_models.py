@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import re
+import traceback
+import typing
 from typing import Any
 
 import attrs
@@ -17,10 +19,11 @@ from quickshops import (
     CartLineInput,
     Catalog,
     CheckoutSessionDetails,
+    PortalSession,
     Product,
     Store,
 )
-from quickshops._models import decode, decode_list
+from quickshops._models import Model, decode, decode_list, decoder_source
 from tests import payloads
 
 ROUTE = "GET /test"
@@ -258,3 +261,46 @@ def test_models_are_hashable() -> None:
 
     assert {store, store} == {store}
     assert 1 == len({cart, decode(Cart, payloads.CART, ROUTE, "other request")})
+
+
+def test_an_alias_not_used_is_kept_in_extra() -> None:
+    """With both _id and id sent, _id is the id and id is kept, as sent, in extra."""
+    product = decode(Product, {**payloads.PRODUCT, "_id": "prod_a", "id": "prod_b"}, ROUTE)
+
+    assert ("prod_a", "prod_b") == (product.id, product.extra["id"])
+    assert "_id" not in product.extra
+
+
+def test_an_error_in_a_long_list_names_its_item() -> None:
+    """The item of a list that fails is named by its index, however long the list."""
+    products = [{**payloads.PRODUCT, "_id": f"p{i}"} for i in range(50)]
+    products[37] = {**products[37], "priceInCents": "19.99"}
+
+    with pytest.raises(APIResponseValidationError, match=r"body\[37\]\.priceInCents should be"):
+        decode_list(Product, products, ROUTE)
+
+
+def test_extra_and_request_id_come_last_and_are_declared_once() -> None:
+    """Every model inherits extra and request_id from Model; reprs show its own fields first."""
+    product = decode(Product, payloads.PRODUCT, ROUTE, "req_1")
+    names = [field.name for field in attrs.fields(Product)]
+
+    assert ["extra", "request_id"] == names[-2:]
+    assert repr(product).startswith("Product(id='prod_1', store_id=")
+    assert "request_id" not in repr(product)
+    for model in (Product, Cart, Store, Catalog, CheckoutSessionDetails, PortalSession):
+        assert issubclass(model, Model)
+        assert {"extra", "request_id"} <= set(typing.get_type_hints(model))
+        assert "extra" not in vars(model).get("__annotations__", {}), model
+
+
+def test_a_decoder_traceback_shows_its_source_line() -> None:
+    """The generated decoder is in linecache: a traceback through it shows the real line."""
+    with pytest.raises(APIResponseValidationError) as caught:
+        decode(Product, {**payloads.PRODUCT, "priceInCents": "19.99"}, ROUTE)
+
+    frames = traceback.extract_tb(caught.value.__traceback__)
+    decoder = next(frame for frame in frames if frame.filename.startswith("<quickshops decoder"))
+    assert "f3 = v if type(v) is int else c3(v, ctx, where + '.priceInCents')" == decoder.line
+    assert "def decode_Product(data, ctx, where):" in decoder_source(Product)
+    assert decoder.line in decoder_source(Product)
