@@ -16,8 +16,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import httpcore2
-
 from .._deadline import remaining
 from .._ratelimit import TURN
 
@@ -25,16 +23,28 @@ if TYPE_CHECKING:
     import ssl
     from collections.abc import Iterable
 
+    import httpcore2
 
-def _bounded(timeout: float | None, error: type[Exception]) -> float | None:
+
+def _bounded(timeout: float | None, error: str) -> float | None:
+    """What is left of `timeout` by the deadline; past it, httpcore2's `error` timeout.
+
+    httpcore2 is imported here, not with the module: httpx2 imports it only when a
+    pool is made, and so does the SDK (it takes time, and trio's too where installed).
+    """
     try:
         return remaining(timeout)
     except TimeoutError as exc:
-        raise error(str(exc)) from exc
+        import httpcore2
+
+        raise getattr(httpcore2, error)(str(exc)) from exc
 
 
-class AsyncCallStream(httpcore2.AsyncNetworkStream):
-    """A connection whose every operation ends by the call's deadline."""
+class AsyncCallStream:
+    """A connection whose every operation ends by the call's deadline.
+
+    An ``httpcore2.AsyncNetworkStream`` by its methods (httpcore2 asks for no more).
+    """
 
     def __init__(self, stream: httpcore2.AsyncNetworkStream, backend: AsyncCallBackend) -> None:
         self._stream = stream
@@ -42,7 +52,7 @@ class AsyncCallStream(httpcore2.AsyncNetworkStream):
 
     async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
         """Read, for at most the time left."""
-        return await self._stream.read(max_bytes, _bounded(timeout, httpcore2.ReadTimeout))
+        return await self._stream.read(max_bytes, _bounded(timeout, "ReadTimeout"))
 
     async def write(self, buffer: bytes, timeout: float | None = None) -> None:
         """Write, for at most the time left, once the route's rate-limit turn has come."""
@@ -52,10 +62,10 @@ class AsyncCallStream(httpcore2.AsyncNetworkStream):
             for wait in (limits.paused_for, limits.turn, limits.space):
                 seconds = wait(route)
                 if seconds:
-                    _bounded(seconds, httpcore2.WriteTimeout)
+                    _bounded(seconds, "WriteTimeout")
                     await self._backend.sleep(seconds)
             TURN.set((limits, route, limits.now()))
-        await self._stream.write(buffer, _bounded(timeout, httpcore2.WriteTimeout))
+        await self._stream.write(buffer, _bounded(timeout, "WriteTimeout"))
 
     async def aclose(self) -> None:
         """Close the connection."""
@@ -66,9 +76,9 @@ class AsyncCallStream(httpcore2.AsyncNetworkStream):
         ssl_context: ssl.SSLContext,
         server_hostname: str | None = None,
         timeout: float | None = None,
-    ) -> httpcore2.AsyncNetworkStream:
+    ) -> AsyncCallStream:
         """Start TLS, for at most the time left; the TLS stream is bounded as well."""
-        bounded = _bounded(timeout, httpcore2.ConnectTimeout)
+        bounded = _bounded(timeout, "ConnectTimeout")
         stream = await self._stream.start_tls(ssl_context, server_hostname, bounded)
         return AsyncCallStream(stream, self._backend)
 
@@ -77,8 +87,11 @@ class AsyncCallStream(httpcore2.AsyncNetworkStream):
         return self._stream.get_extra_info(info)
 
 
-class AsyncCallBackend(httpcore2.AsyncNetworkBackend):
-    """Opens connections bound by the current call's deadline and rate-limit turn."""
+class AsyncCallBackend:
+    """Opens connections bound by the current call's deadline and rate-limit turn.
+
+    An ``httpcore2.AsyncNetworkBackend`` by its methods.
+    """
 
     def __init__(self, backend: httpcore2.AsyncNetworkBackend) -> None:
         self._backend = backend
@@ -90,17 +103,17 @@ class AsyncCallBackend(httpcore2.AsyncNetworkBackend):
         timeout: float | None = None,
         local_address: str | None = None,
         socket_options: Iterable[Any] | None = None,
-    ) -> httpcore2.AsyncNetworkStream:
+    ) -> AsyncCallStream:
         """Connect, for at most the time left."""
-        bounded = _bounded(timeout, httpcore2.ConnectTimeout)
+        bounded = _bounded(timeout, "ConnectTimeout")
         stream = await self._backend.connect_tcp(host, port, bounded, local_address, socket_options)
         return AsyncCallStream(stream, self)
 
     async def connect_unix_socket(
         self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
-    ) -> httpcore2.AsyncNetworkStream:
+    ) -> AsyncCallStream:
         """Connect, for at most the time left."""
-        bounded = _bounded(timeout, httpcore2.ConnectTimeout)
+        bounded = _bounded(timeout, "ConnectTimeout")
         stream = await self._backend.connect_unix_socket(path, bounded, socket_options)
         return AsyncCallStream(stream, self)
 
@@ -116,6 +129,8 @@ def bind_to_calls(client: Any) -> None:
     one its transport's pool holds; a future httpx2 that moves it leaves the pool as it
     is, bounded per attempt and between reads only (``tests/test_backend.py`` fails).
     """
+    import httpcore2
+
     transports = [getattr(client, "_transport", None), *getattr(client, "_mounts", {}).values()]
     for transport in transports:  # the direct one, and one per proxy from the environment
         pool = getattr(transport, "_pool", None)
