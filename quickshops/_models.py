@@ -96,9 +96,10 @@ def _object(value: Any, ctx: Context, where: str) -> dict[str, Any]:
     raise _fail(ctx, where, "an object", value)
 
 
+_JUST_STR = frozenset({str})
+
+
 def _str_list(value: Any, ctx: Context, where: str) -> tuple[str, ...]:
-    if type(value) is list and all(type(item) is str for item in value):
-        return tuple(value)
     if not isinstance(value, list):
         raise _fail(ctx, where, "a list of strings", value)
     return tuple(_str(item, ctx, f"{where}[{i}]") for i, item in enumerate(value))
@@ -456,7 +457,12 @@ class APIResponse:
 
 
 _MISSING: Any = object()
-_FAST_TYPES = {_str: "str", _int: "int", _bool: "bool"}
+_FAST_PATHS = {  # what the decoder does inline for a value of the usual type
+    _str: ("v", "type(v) is str"),
+    _int: ("v", "type(v) is int"),
+    _bool: ("v", "type(v) is bool"),
+    _str_list: ("tuple(v)", "type(v) is list and set(map(type, v)) <= JUST_STR"),
+}
 _DECODERS: dict[type[Any], Callable[[Any, Context, str], Any]] = {}
 
 
@@ -466,16 +472,6 @@ def _missing(ctx: Context, where: str, key: str, model: str, name: str) -> Excep
         f"({model}.{name}) is missing or null.",
         request_id=ctx[1],
     )
-
-
-def _extra_of(
-    data: dict[str, Any], known: frozenset[str], aliases: frozenset[str], used: tuple[str, ...]
-) -> dict[str, Any]:
-    """The wire fields a model did not map: every unknown name, and an alias not used."""
-    extra = {key: value for key, value in data.items() if key not in known}
-    for key in aliases.difference(used).intersection(data):
-        extra[key] = data[key]  # e.g. ``id`` beside the ``_id`` that was used
-    return extra
 
 
 def _field_lines(i: int, field: attrs.Attribute[Any], model: str) -> list[str]:
@@ -500,9 +496,9 @@ def _field_lines(i: int, field: attrs.Attribute[Any], model: str) -> list[str]:
         lines += ["        if v is None:", f"            f{i} = None", "        else:"]
         prefix = "            "
     path = f"where + '.' + k{i}" if len(wire) > 1 else f"where + {'.' + wire[0]!r}"
-    fast = _FAST_TYPES.get(convert)
-    check = f"v if type(v) is {fast} else " if fast else ""
-    return [*lines, f"{prefix}f{i} = {check}c{i}(v, ctx, {path})"]
+    fast = _FAST_PATHS.get(convert)
+    inline = f"{fast[0]} if {fast[1]} else " if fast else ""
+    return [*lines, f"{prefix}f{i} = {inline}c{i}(v, ctx, {path})"]
 
 
 def _compile_decoder(cls: type[Any]) -> Callable[[Any, Context, str], Any]:
@@ -520,9 +516,8 @@ def _compile_decoder(cls: type[Any]) -> Callable[[Any, Context, str], Any]:
         "cls": cls,
         "_fail": _fail,
         "_missing": _missing,
-        "_extra_of": _extra_of,
+        "JUST_STR": _JUST_STR,
         "known": frozenset(name for f in fields for name in f.metadata["wire"]),
-        "aliases": frozenset(name for _, f in aliased for name in f.metadata["wire"]),
         **{f"c{i}": field.metadata["kind"] for i, field in enumerate(fields)},
     }
     lines = [
@@ -534,12 +529,21 @@ def _compile_decoder(cls: type[Any]) -> Callable[[Any, Context, str], Any]:
     ]
     for i, field in enumerate(fields):
         lines += _field_lines(i, field, cls.__name__)
-    used = "".join(f"k{i}, " for i, _ in aliased)
-    values = "".join(f"f{i}, " for i in range(len(fields)))
     lines += [
-        f"    extra = {{}} if seen == len(data) else _extra_of(data, known, aliases, ({used}))",
-        f"    return cls({values}extra=extra, request_id=ctx[1])",
+        "    if seen == len(data):",
+        "        extra = {}",
+        "    else:",
+        "        extra = {key: data[key] for key in data if key not in known}",
     ]
+    for i, field in aliased:  # an alias sent beside the name that was used is extra too
+        names = field.metadata["wire"]
+        lines += [
+            f"        for name in {names!r}:",
+            f"            if name != k{i} and name in data:",
+            "                extra[name] = data[name]",
+        ]
+    values = "".join(f"f{i}, " for i in range(len(fields)))
+    lines.append(f"    return cls({values}extra=extra, request_id=ctx[1])")
     source = "\n".join(lines) + "\n"
     filename = f"<quickshops decoder {cls.__module__}.{cls.__qualname__}>"
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)

@@ -31,7 +31,7 @@ def _bounded(timeout: float | None, error: str) -> float | None:
     """What is left of `timeout` by the deadline; past it, httpcore2's `error` timeout.
 
     httpcore2 is imported here, not with the module: httpx2 imports it only when a
-    pool is made, and so does the SDK (it takes time, and trio's too where installed).
+    pool is made, and so does the SDK (importing it takes time, with what it imports).
     """
     try:
         return remaining(timeout)
@@ -44,7 +44,7 @@ def _bounded(timeout: float | None, error: str) -> float | None:
 class SyncCallStream:
     """A connection whose every operation ends by the call's deadline.
 
-    An ``httpcore2.AsyncNetworkStream`` by its methods (httpcore2 asks for no more).
+    It is a network stream to httpcore2 by its methods, which is all httpcore2 asks.
     """
 
     def __init__(self, stream: httpcore2.NetworkStream, backend: SyncCallBackend) -> None:
@@ -91,7 +91,7 @@ class SyncCallStream:
 class SyncCallBackend:
     """Opens connections bound by the current call's deadline and rate-limit turn.
 
-    An ``httpcore2.AsyncNetworkBackend`` by its methods.
+    It is a network backend to httpcore2 by its methods.
     """
 
     def __init__(self, backend: httpcore2.NetworkBackend) -> None:
