@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import inspect
+import ipaddress
 import json
 import os
 import re
@@ -28,9 +29,9 @@ from typing import Any, TextIO
 import attrs
 import httpx2
 
-from ._constants import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
+from ._constants import API_KEY_ENV_VARS, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
 from ._endpoints import ENDPOINTS, Endpoint
-from ._exceptions import QuickshopsError
+from ._exceptions import InvalidAPIKeyError, QuickshopsError
 from ._models import CartLineInput
 from ._sync._client import Quickshops
 from ._version import __version__
@@ -63,6 +64,29 @@ def _line(text: str) -> tuple[str, int]:
         raise argparse.ArgumentTypeError(
             f"{text!r} is not PRODUCT_ID or PRODUCT_ID:QUANTITY"
         ) from None
+
+
+def _port(text: str) -> int:
+    """A TCP port, 0 to 65535 (0: a free one)."""
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a port: use 0 to 65535 (0 picks a free one)"
+        )
+    return int(text)
+
+
+def _loopback_host(text: str) -> str:
+    """An IPv4 loopback address or ``localhost``: the emulator serves test keys to no one else."""
+    try:
+        loopback = text == "localhost" or ipaddress.IPv4Address(text).is_loopback
+    except ValueError:
+        loopback = False
+    if not loopback:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a loopback address: the emulator listens on 127.0.0.1 (or another "
+            "127.x.x.x, or localhost) only, where the SDK accepts plain http"
+        )
+    return text
 
 
 def argument_docs(function: Callable[..., Any]) -> dict[str, str]:
@@ -155,8 +179,10 @@ def _parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="run the storefront flow against the emulator")
     demo.set_defaults(run=None)
     emulator = commands.add_parser("emulator", help="serve the emulator on loopback")
-    emulator.add_argument("--host", default="127.0.0.1", help="loopback address to bind")
-    emulator.add_argument("--port", type=int, default=8787, help="port (0 picks a free one)")
+    emulator.add_argument(
+        "--host", type=_loopback_host, default="127.0.0.1", help="loopback address to bind"
+    )
+    emulator.add_argument("--port", type=_port, default=8787, help="port (0 picks a free one)")
     emulator.add_argument(
         "--webhook",
         action="append",
@@ -257,7 +283,14 @@ def _serve(args: argparse.Namespace, out: TextIO) -> None:
             emulator.add_webhook(url, args.webhook_secret)
         except ValueError as exc:
             raise _UsageError(f"--webhook: {exc}") from None
-    server = EmulatorServer(emulator, host=args.host, port=args.port)
+    try:
+        server = EmulatorServer(emulator, host=args.host, port=args.port)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise _UsageError(
+            f"cannot listen on {args.host}:{args.port}: {reason}; pick another --port "
+            "(0 picks a free one)"
+        ) from None
     print(f"Emulator serving at {server.url}", file=out)
     print(f"  secret key: {SECRET_KEY}\n  public key: {PUBLIC_KEY}", file=out)
     for url in args.webhook:
@@ -317,6 +350,12 @@ def _run(args: argparse.Namespace) -> int:
         elif args.command == "webhooks":
             return _trigger(args, sys.stdout)
         else:
+            if not any(os.environ.get(name) for name in API_KEY_ENV_VARS):
+                raise InvalidAPIKeyError(
+                    f"No API key: set {API_KEY_ENV_VARS[0]} (or {API_KEY_ENV_VARS[1]}); the "
+                    "command line reads the key only from the environment. `quickshops demo` "
+                    "needs none."
+                )
             timeout = DEFAULT_TIMEOUT if args.timeout is None else args.timeout
             with Quickshops(
                 base_url=args.base_url, timeout=timeout, max_retries=args.max_retries

@@ -171,7 +171,44 @@ def test_missing_key_names_the_variables(capsys: pytest.CaptureFixture[str]) -> 
 
     assert 1 == status
     assert "INVALID_API_KEY" in err
-    assert "QUICKSHOPS_API_KEY" in err
+    assert "set QUICKSHOPS_API_KEY (or HEADLESS_API_KEY)" in err
+    assert "api_key=" not in err, "the command line takes no api_key argument"
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--port", "99999"], "'99999' is not a port: use 0 to 65535"),
+        (["--port", "http"], "'http' is not a port"),
+        (["--host", "192.168.0.1"], "'192.168.0.1' is not a loopback address"),
+        (["--host", "0.0.0.0"], "'0.0.0.0' is not a loopback address"),  # noqa: S104
+        (["--host", "example.com"], "'example.com' is not a loopback address"),
+    ],
+)
+def test_emulator_flags_are_checked(
+    capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    """A bad --port or a --host other machines could reach is a usage error, not a traceback."""
+    with pytest.raises(SystemExit) as exited:
+        main(["emulator", *argv])
+
+    assert 2 == exited.value.code
+    err = capsys.readouterr().err
+    assert message in err
+    assert "Traceback" not in err
+
+
+def test_a_taken_port_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    """A port already in use says so in one line and exits 2."""
+    with EmulatorServer() as taken:
+        port = taken.url.split(":")[2].split("/")[0]
+        status = main(["emulator", "--host", "localhost", "--port", port])
+
+    out, err = capsys.readouterr()
+    assert (2, "") == (status, out)
+    assert err.startswith(f"quickshops: error: cannot listen on localhost:{port}: ")
+    assert "pick another --port (0 picks a free one)" in err
+    assert 1 == err.count("\n")
 
 
 def test_malformed_line_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
