@@ -1,4 +1,9 @@
-"""Development tasks: ``nox`` runs tests, lint, typecheck and sync_check."""
+"""Development tasks.
+
+``nox`` runs tests (3.10 to 3.13), lint, typecheck, sync_check, docs, examples and
+reliability; ``nox -s bench`` (benchmarks) and ``nox -s sync`` (regenerate ``_sync``)
+run on demand.
+"""
 
 from __future__ import annotations
 

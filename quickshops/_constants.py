@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import httpx2
 
-DEFAULT_BASE_URL = "https://api.quickshops.app/v1"
+API_VERSION_PATH = "/v1"
+"""The path every route of the API is under."""
+DEFAULT_BASE_URL = f"https://api.quickshops.app{API_VERSION_PATH}"
 DEFAULT_TIMEOUT = httpx2.Timeout(30.0, connect=5.0)
 # As many kept-alive connections as open ones: with fewer, a burst of calls makes the
 # pool close every connection past the keep-alive count and open a new one for the next

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ._config import ClientConfig, mask_key
+from ._constants import API_VERSION_PATH, DEFAULT_BASE_URL
 from ._exceptions import (
     APIResponseValidationError,
     APIStatusError,
@@ -145,6 +146,11 @@ def _hint(status: int, code: str | None, config: ClientConfig) -> str:
         return (
             " A public key can only read the store and products; cart, checkout and "
             "subscription routes need a secret key, used server-side only."
+        )
+    if status == 404 and not config.base_url.rstrip("/").endswith(API_VERSION_PATH):
+        return (
+            f" Check base_url ({config.base_url!r}): the API's routes are under "
+            f"{API_VERSION_PATH}, as in {DEFAULT_BASE_URL!r}."
         )
     return ""
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import httpx
 import pytest
 
+from quickshops import NotFoundError, Quickshops
 from quickshops.testing import DIGITAL_PRODUCT_ID, SECRET_KEY, Emulator, EmulatorServer
 
 if TYPE_CHECKING:
@@ -202,3 +203,23 @@ def test_connection_errors_are_not_reported(
     except ValueError:
         httpd.handle_error(None, ("127.0.0.1", 1))
     assert (quiet, "ValueError: boom" in capsys.readouterr().err) == ("", True)
+
+
+def test_a_base_url_without_the_version_gets_a_hint() -> None:
+    """A 404 from a base_url missing /v1 says where the routes are; with /v1, no hint."""
+    with EmulatorServer() as server:
+        origin = server.url.removesuffix("/v1")
+        with (
+            Quickshops(api_key=SECRET_KEY, base_url=origin, max_retries=0) as wrong,
+            pytest.raises(NotFoundError) as caught,
+        ):
+            wrong.store.get()
+        with (
+            Quickshops(api_key=SECRET_KEY, base_url=server.url) as right,
+            pytest.raises(NotFoundError) as unknown,
+        ):
+            right.products.get("prod_nope")
+
+    assert f"Check base_url ({origin!r}): the API's routes are under /v1" in caught.value.message
+    assert "https://api.quickshops.app/v1" in caught.value.message
+    assert "Check base_url" not in unknown.value.message
