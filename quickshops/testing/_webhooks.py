@@ -27,7 +27,7 @@ from quickshops.webhooks import EVENT_TYPES, SIGNATURE_HEADER, sign
 
 __all__ = ["Delivery", "Webhook", "WebhookTarget", "deliver", "event_body", "sample_data"]
 
-WebhookTarget: TypeAlias = "str | Callable[[bytes, Mapping[str, str]], int | None]"
+WebhookTarget: TypeAlias = str | Callable[[bytes, Mapping[str, str]], int | None]
 """Where events go: a loopback ``http://`` URL, or a callable ``(body, headers) -> status``."""
 
 DELIVERY_TIMEOUT = 5.0

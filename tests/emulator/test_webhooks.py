@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import typing
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -12,7 +13,9 @@ from quickshops.testing import (
     DIGITAL_PRODUCT_ID,
     MEMBER_SESSION_ID,
     SUBSCRIPTION_PRODUCT_ID,
+    Delivery,
     Emulator,
+    WebhookTarget,
     client,
 )
 from quickshops.testing._webhooks import DELIVERY_TIMEOUT, Webhook, deliver, sample_data
@@ -312,3 +315,14 @@ def test_sample_events_decode(event: str) -> None:
 
     assert event == decoded.type
     assert isinstance(decoded.data, webhooks.CompletedOrder) == (event == "order.completed")
+
+
+def test_the_webhook_types_resolve() -> None:
+    """add_webhook's hints resolve (FastAPI, cattrs and IDEs read them at runtime)."""
+    hints = typing.get_type_hints(Emulator.add_webhook)
+
+    assert WebhookTarget == hints["target"]
+    assert str in typing.get_args(WebhookTarget)
+    assert {"event", "target", "status", "attempts", "body", "error"} <= set(
+        typing.get_type_hints(Delivery)
+    )
