@@ -231,6 +231,8 @@ class Operation(NamedTuple):
     path: str  # below BASE
     body: Any  # the JSON body, or None (then no Idempotency-Key either)
     call: Callable[[Any], Any]  # the call on a client: the same on the sync and async one
+    # What a caller then reads of a raw client's decoded body (nothing, by default).
+    read_raw: Callable[[Any], object] | None = None
 
 
 GET = Operation(
@@ -246,7 +248,18 @@ ADD = Operation(
 )
 LIST = Operation("list", "products.list", "GET", "/products", None, lambda qs: qs.products.list())
 CATALOG = Operation("catalog", "catalog.get", "GET", "/catalog", None, lambda qs: qs.catalog.get())
+# The list, then every product's name read: what a page listing them all costs (sync only).
+LIST_READ = Operation(
+    "read",
+    "products.list + every name",
+    "GET",
+    "/products",
+    None,
+    lambda qs: [product.name for product in qs.products.list()],
+    lambda body: [product["name"] for product in body["data"]],
+)
 PER_CALL = (GET, ADD, LIST)
+PER_CALL_TARGETS = {"get": 1.05, "add": 1.08, "list": 1.05}  # at most, x raw httpx
 VARIANTS = (("", True), (" mapped", False))  # (suffix of the result names, unmapped fields)
 VARIANT_LABELS = {"": "", " mapped": " (mapped fields only)"}
 
@@ -259,7 +272,8 @@ def raw_work(raw: Any, op: Operation) -> Callable[[], object]:
         headers = HEADERS if op.body is None else {**HEADERS, "idempotency-key": str(uuid.uuid4())}
         response = raw.request(op.method, url, json=op.body, headers=headers)
         response.raise_for_status()
-        return response.json()
+        body = response.json()
+        return body if op.read_raw is None else op.read_raw(body)
 
     return work
 
@@ -358,6 +372,9 @@ def catalogue_plan(quick: bool) -> dict[int, tuple[int, int]]:
     return {10: (200, 11), 100: (30, 11), 1000: (3, 9), 10_000: (1, 7)}
 
 
+CATALOGUE_OPS = (LIST, LIST_READ, CATALOG)
+
+
 def bench_catalogue(plan: Mapping[int, tuple[int, int]]) -> dict[tuple[int, str], float]:
     """Per-call seconds of products.list and catalog.get against raw .json(), by size.
 
@@ -366,7 +383,7 @@ def bench_catalogue(plan: Mapping[int, tuple[int, int]]) -> dict[tuple[int, str]
     """
     results: dict[tuple[int, str], float] = {}
     for size, (calls, repeats) in plan.items():
-        timed_loops = loops(bodies(products=size), (LIST, CATALOG))
+        timed_loops = loops(bodies(products=size), CATALOGUE_OPS)
         medians = interleave_per_call(timed_loops, calls, repeats, warmup=1 if calls < 10 else 2)
         results.update({(size, name): value for name, value in medians.items()})
     return results
@@ -382,6 +399,7 @@ def plot_catalogue(results: Mapping[tuple[int, str], float], path: Path) -> None
     sizes = sorted({size for size, _ in results})
     lines = (
         ("sdk list", "quickshops products.list()", "o", "-"),
+        ("sdk read", "quickshops products.list(), every name read", "D", ":"),
         ("sdk catalog", "quickshops catalog.get()", "s", "-"),
         ("raw list", "raw httpx2 + .json()", "^", "--"),
         ("httpx list", "raw httpx + .json()", "v", "--"),
@@ -715,25 +733,27 @@ def main() -> int:
                     (
                         f"{label} per call{VARIANT_LABELS[suffix]}",
                         fmt(sdk),
-                        versus(sdk, {"raw httpx2": raw2, "raw httpx": raw}),
+                        versus(sdk, {"raw httpx": raw, "raw httpx2": raw2}),
                     )
                 )
-                # The per-call target holds a read and a mutation to their stack's cost.
-                limit = 1.10 if unmapped and op is not LIST else 0
-                baselines = {"httpx2": raw2, "httpx": raw}
-                ratios(f"{mode} {op.name}{suffix}", sdk, baselines, limit)
+                # Targets: a read (a list is one) and a mutation, on realistic payloads,
+                # against raw httpx; the ratio to raw httpx2, the SDK's own stack, is shown.
+                limit = PER_CALL_TARGETS[op.key] if unmapped else 0
+                ratios(f"{mode} {op.name}{suffix}", sdk, {"httpx": raw, "httpx2": raw2}, limit)
 
     plan = catalogue_plan(quick)
     listing = bench_catalogue(plan)
     for size in plan:
-        for op in (LIST, CATALOG):
+        for op in CATALOGUE_OPS:
             sdk, raw2, raw = (listing[size, f"{side} {op.key}"] for side in SIDES)
-            baselines = {"raw httpx2 .json()": raw2, "raw httpx .json()": raw}
+            baselines = {"raw httpx .json()": raw, "raw httpx2 .json()": raw2}
             rows.append((f"{op.name}, {size:,} products", fmt(sdk), versus(sdk, baselines)))
     summed = 1000 if 1000 in plan else max(plan)
-    for op in (LIST, CATALOG):
+    for op in CATALOGUE_OPS:
         sdk, raw2, raw = (listing[summed, f"{side} {op.key}"] for side in SIDES)
-        ratios(f"{op.name} of {summed:,}", sdk, {"httpx2 .json()": raw2, "httpx .json()": raw})
+        limit = 1.6 if op is LIST else 0
+        baselines = {"httpx .json()": raw, "httpx2 .json()": raw2}
+        ratios(f"{op.name} of {summed:,}", sdk, baselines, limit)
     if not quick:  # written now, so that a failure further on does not lose it
         plot_catalogue(listing, options.plot or PLOT)
         rows.append(("catalogue plot", "written", str(options.plot or PLOT)))
@@ -746,7 +766,7 @@ def main() -> int:
         baselines = {f"httpx.{suffix}()": built[f"httpx.{suffix}"]}
         baselines[f"httpx2.{suffix}()"] = built[f"httpx2.{suffix}"]
         rows.append((f"{sdk_name}(api_key=...) + close", fmt(sdk), versus(sdk, baselines)))
-        ratios(f"{sdk_name}()", sdk, baselines)
+        ratios(f"{sdk_name}()", sdk, baselines, 0.25)
 
     facade = bench_facade(calls // 2, repeats)
     sync_cost, naive = facade["generated sync"], facade["asyncio.run wrapper"]
@@ -769,10 +789,9 @@ def main() -> int:
             f"import httpx2 {imports['import httpx2'] * 1e3:.1f} ms",
         )
     )
-    # The SDK's own import cost is measured against its own stack's.
-    sdk_over_stack = sdk_import / imports["import httpx2"]
-    ratio("import / httpx2", sdk_over_stack, "<= 1.35", sdk_over_stack <= 1.35)
-    summary.append(f"import / httpx {sdk_import / httpx_import:.2f}")
+    over_httpx = sdk_import / httpx_import
+    ratio("import / httpx", over_httpx, "<= 1.15", over_httpx <= 1.15)
+    summary.append(f"import / httpx2 {sdk_import / imports['import httpx2']:.2f}")
 
     concurrencies = (50, 300)
     throughput, timeouts = bench_concurrency(

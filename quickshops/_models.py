@@ -8,8 +8,12 @@ and the field. Every model carries the ``request_id`` of the response it came fr
 
 from __future__ import annotations
 
+import collections
+import contextlib
+import itertools
 import linecache
-from collections.abc import Callable, Mapping
+import operator
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
@@ -129,12 +133,16 @@ def _decode_items(cls: type[T], value: Any, ctx: Context, where: str) -> list[T]
     The items are first decoded without building each one's path (most lists are
     valid, and formatting ``where[i]`` for each item would cost more than decoding
     it); only when one fails is the list decoded again with the paths, to name it.
+    A flat model's items are checked at once and built on first use (`_Deferred`).
     """
     if not isinstance(value, list):
         raise _fail(ctx, where, f"a list of {cls.__name__}", value)
     decode_one = decoder_of(cls)
+    deferred = _deferred_plan(cls)
     try:
-        return [decode_one(item, ctx, where) for item in value]
+        if deferred is None:
+            return [decode_one(item, ctx, where) for item in value]
+        return deferred.decode_items(value, ctx, where, decode_one)
     except APIResponseValidationError:  # decode again, naming each item: this one raises
         return [decode_one(item, ctx, f"{where}[{i}]") for i, item in enumerate(value)]
 
@@ -145,8 +153,35 @@ def _extras_last(cls: type[Any], fields: list[attrs.Attribute[Any]]) -> list[att
     return own + [field for field in fields if field.name in ("extra", "request_id")]
 
 
+class _Deferred:
+    """Lets a checked item of a long list build its fields on first use.
+
+    Decoding a list of 1,000 products eagerly costs more than parsing its JSON. An item
+    of a flat model (fields of plain JSON types, see `_DeferredPlan`) whose every value
+    has the expected type is therefore made as an empty instance holding its wire dict
+    in ``_quickshops_wire``; the first attribute read that finds a field unset fills
+    every field from it, exactly as the decoder would have, and drops the dict. An item
+    that does not pass the check is decoded eagerly, so errors still surface at once.
+    """
+
+    __slots__ = ("_quickshops_wire",)
+
+    if not TYPE_CHECKING:  # pragma: no branch  # a type checker must not see every name exist
+
+        def __getattr__(self, name: str) -> Any:
+            try:
+                wire = _WIRE.__get__(self)
+            except AttributeError:  # not deferred, or filled meanwhile by another thread
+                return object.__getattribute__(self, name)
+            _DEFERRED_PLANS[type(self)].fill(self, wire)
+            return object.__getattribute__(self, name)
+
+
+_WIRE: Any = _Deferred.__dict__["_quickshops_wire"]  # the slot's descriptor
+
+
 @attrs.frozen(field_transformer=_extras_last)
-class Model:
+class Model(_Deferred):
     """What every payload model has besides its own fields.
 
     Attributes:
@@ -464,6 +499,109 @@ _FAST_PATHS = {  # what the decoder does inline for a value of the usual type
     _str_list: ("tuple(v)", "type(v) is list and set(map(type, v)) <= JUST_STR"),
 }
 _DECODERS: dict[type[Any], Callable[[Any, Context, str], Any]] = {}
+_NONE = type(None)
+_PLAIN_TYPES = {_str: str, _int: int, _bool: bool, _str_list: list, _object: dict}
+
+
+def _consume(iterator: Iterable[object]) -> None:
+    """Run `iterator` to its end (a C loop: `collections.deque` keeping nothing)."""
+    collections.deque(iterator, maxlen=0)
+
+
+class _DeferredPlan:
+    """How the items of a list of one flat model are checked now and filled later.
+
+    A model is flat when every field holds a plain JSON type (`_PLAIN_TYPES`) and at
+    most one is a list of strings. The check works by columns, in C loops: one
+    `operator.itemgetter` reads every item's fields by their first wire names (an
+    absent key, or an alias, means the list is decoded eagerly instead), and each
+    column's set of value types must be within the field's accepted types; a list of
+    strings has its items' types checked the same way. Only then are the items made.
+    """
+
+    __slots__ = (
+        "accepted",
+        "cls",
+        "names",
+        "read",
+        "strings",
+    )
+
+    def __init__(self, cls: type[Any], fields: list[attrs.Attribute[Any]]) -> None:
+        self.cls = cls
+        names = [field.metadata["wire"][0] for field in fields]
+        get = operator.itemgetter(*names)
+        self.read: Callable[[Any], tuple[Any, ...]] = get if len(names) > 1 else _one(get)
+        self.names = frozenset(names)  # an alias sent beside them is one of the extra
+        self.accepted = tuple(
+            frozenset({_PLAIN_TYPES[f.metadata["kind"]]})
+            | (frozenset() if f.default is attrs.NOTHING else frozenset({_NONE}))
+            for f in fields
+        )
+        strings = [i for i, f in enumerate(fields) if f.metadata["kind"] is _str_list]
+        self.strings = strings[0] if strings else None
+
+    def decode_items(
+        self, value: list[Any], ctx: Context, where: str, decode_one: Convert
+    ) -> list[Any]:
+        """Defer every item if all of them pass the check, else decode them all now."""
+        try:
+            rows = list(map(self.read, value))
+        except (KeyError, TypeError):  # a key absent, or an item not an object
+            rows = None
+        if rows is None or not self._accepts(rows):
+            return [decode_one(item, ctx, where) for item in value]
+        items = list(map(object.__new__, itertools.repeat(self.cls, len(value))))
+        _consume(map(_WIRE.__set__, items, zip(value, itertools.repeat(ctx[1]))))
+        return items
+
+    def _accepts(self, rows: list[tuple[Any, ...]]) -> bool:
+        if not rows:
+            return True
+        columns = list(zip(*rows, strict=True))
+        if not all(set(map(type, c)) <= ok for c, ok in zip(columns, self.accepted, strict=True)):
+            return False
+        if self.strings is None:
+            return True
+        strings = itertools.chain.from_iterable(filter(None, columns[self.strings]))
+        return set(map(type, strings)) <= _JUST_STR
+
+    def fill(self, item: Any, wire: tuple[dict[str, Any], str | None]) -> None:
+        """Set every field of a deferred item from its checked wire dict, with ``__init__``."""
+        data, request_id = wire
+        values = self.read(data)
+        if self.strings is not None and values[self.strings] is not None:
+            values = (
+                *values[: self.strings],
+                tuple(values[self.strings]),
+                *values[self.strings + 1 :],
+            )
+        names = self.names
+        extra = {} if len(data) == len(names) else {k: data[k] for k in data if k not in names}
+        self.cls.__init__(item, *values, extra=extra, request_id=request_id)
+        with contextlib.suppress(AttributeError):  # another thread filled it first
+            _WIRE.__delete__(item)
+
+
+_DEFERRED_PLANS: dict[type[Any], _DeferredPlan | None] = {}
+
+
+def _deferred_plan(cls: type[Any]) -> _DeferredPlan | None:
+    """The plan to defer the items of a list of `cls`, or None if `cls` is not flat."""
+    try:
+        return _DEFERRED_PLANS[cls]
+    except KeyError:
+        pass
+    fields = [f for f in attrs.fields(cls) if "wire" in f.metadata]
+    kinds = [f.metadata["kind"] for f in fields]
+    flat = all(kind in _PLAIN_TYPES for kind in kinds) and kinds.count(_str_list) <= 1
+    plan = _DEFERRED_PLANS[cls] = _DeferredPlan(cls, fields) if flat else None
+    return plan
+
+
+def _one(get: Callable[[Any], Any]) -> Callable[[Any], tuple[Any, ...]]:
+    """`get` returning a 1-tuple (`operator.itemgetter` of one name returns the value)."""
+    return lambda data: (get(data),)
 
 
 def _missing(ctx: Context, where: str, key: str, model: str, name: str) -> Exception:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import pickle
 import re
 import traceback
 import typing
@@ -23,7 +24,14 @@ from quickshops import (
     Product,
     Store,
 )
-from quickshops._models import Model, decode, decode_list, decoder_source
+from quickshops._models import (
+    _WIRE,
+    Model,
+    _deferred_plan,
+    decode,
+    decode_list,
+    decoder_source,
+)
 from tests import payloads
 
 ROUTE = "GET /test"
@@ -304,3 +312,109 @@ def test_a_decoder_traceback_shows_its_source_line() -> None:
     assert "f3 = v if type(v) is int else c3(v, ctx, where + '.priceInCents')" == decoder.line
     assert "def decode_Product(data, ctx, where):" in decoder_source(Product)
     assert decoder.line in decoder_source(Product)
+
+
+def _wire_of(item: Any) -> Any:
+    """The wire dict a deferred item holds, or None once it is filled (or never was)."""
+    try:
+        return _WIRE.__get__(item)
+    except AttributeError:
+        return None
+
+
+def _products(count: int, **change: Any) -> list[dict[str, Any]]:
+    return [{**payloads.PRODUCT, "_id": f"p{i}", **change} for i in range(count)]
+
+
+def test_list_items_are_deferred_and_read_as_if_decoded() -> None:
+    """A checked list's items hold their wire dicts until read; then they equal eager ones."""
+    wire = _products(3, id="alias_beside")
+    items = decode_list(Product, wire, ROUTE, "req_list")
+    eager = [decode(Product, data, ROUTE, "req_list") for data in wire]
+
+    assert [wire[0], wire[1], wire[2]] == [_wire_of(item)[0] for item in items]
+    assert "p1" == items[1].id
+    assert _wire_of(items[1]) is None
+    assert eager == items
+    assert [repr(p) for p in eager] == [repr(p) for p in items]
+    assert ["req_list"] * 3 == [item.request_id for item in items]
+    assert {"id": "alias_beside"} == {"id": items[2].extra["id"]}
+    assert ("100 g", "organic") == items[0].details
+
+
+def test_deferred_items_behave_as_models() -> None:
+    """Hash, pickling, attrs.asdict and attrs.evolve see the fields of a deferred item."""
+    first, second, third, fourth = decode_list(Product, _products(4), ROUTE)
+
+    assert hash(decode(Product, payloads.PRODUCT | {"_id": "p0"}, ROUTE)) == hash(first)
+    assert second == pickle.loads(pickle.dumps(second))
+    assert "p2" == attrs.asdict(third)["id"]
+    assert ("p3", "Renamed") == (fourth.id, attrs.evolve(fourth, name="Renamed").name)
+
+
+def test_a_missing_attribute_is_an_attribute_error() -> None:
+    """Reading a name that is no field fails as usual, deferred item or not."""
+    deferred = decode_list(Product, _products(1), ROUTE)[0]
+    eager = decode(Product, payloads.PRODUCT, ROUTE)
+
+    for item in (deferred, eager):
+        with pytest.raises(AttributeError, match="no attribute 'nmae'"):
+            item.nmae  # type: ignore[attr-defined]  # noqa: B018
+    assert "Green tea" == deferred.name
+
+
+def test_filling_twice_is_harmless() -> None:
+    """Two threads may fill one item at once: the second fill finds the wire dict gone."""
+    item = decode_list(Product, _products(1), ROUTE, "req_1")[0]
+    wire = _wire_of(item)
+    plan = _deferred_plan(Product)
+    assert plan is not None
+
+    plan.fill(item, wire)
+    plan.fill(item, wire)
+
+    assert (_wire_of(item), item.id, item.request_id) == (None, "p0", "req_1")
+
+
+@pytest.mark.parametrize(
+    ("change", "fragment"),
+    [
+        ({"priceInCents": 19.0}, None),  # an integer sent as a float: decoded eagerly
+        ({"details": ["100 g", 7]}, r"body\[1\]\.details\[1\] should be a string"),
+        ({"isActive": None}, r"body\[1\]\.isActive"),
+    ],
+)
+def test_a_list_failing_the_check_is_decoded_eagerly(
+    change: dict[str, Any], fragment: str | None
+) -> None:
+    """One item off the usual types sends the whole list through the decoder, errors and all."""
+    wire = _products(3)
+    wire[1] = {**wire[1], **change}
+
+    if fragment is None:
+        items = decode_list(Product, wire, ROUTE)
+        assert (19, None) == (items[1].price_in_cents, _wire_of(items[0]))
+    else:
+        with pytest.raises(APIResponseValidationError, match=fragment):
+            decode_list(Product, wire, ROUTE)
+
+
+def test_a_list_with_an_absent_key_or_a_non_object_is_decoded_eagerly() -> None:
+    """An item lacking a key (or not an object) is not deferred, nor are its neighbours."""
+    missing = [{k: v for k, v in payloads.PRODUCT.items() if k != "category"}, payloads.PRODUCT]
+    items = decode_list(Product, missing, ROUTE)
+
+    assert (None, "tea") == (items[0].category, items[1].category)
+    assert (None, None) == (_wire_of(items[0]), _wire_of(items[1]))
+    with pytest.raises(APIResponseValidationError, match=r"body\[1\] should be an object"):
+        decode_list(Product, [payloads.PRODUCT, ["not", "an", "object"]], ROUTE)
+
+
+def test_only_flat_models_are_deferred() -> None:
+    """Models with nested models are decoded eagerly; a one-field model is deferred too."""
+    portals = decode_list(PortalSession, [payloads.PORTAL_SESSION, payloads.PORTAL_SESSION], ROUTE)
+
+    assert _deferred_plan(Cart) is None
+    assert _wire_of(portals[0]) is not None
+    assert payloads.PORTAL_SESSION["url"] == portals[0].url
+    assert [] == decode_list(Product, [], ROUTE)
