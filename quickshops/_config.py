@@ -5,8 +5,9 @@ from __future__ import annotations
 import ipaddress
 import os
 import re
+import warnings
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 import attrs
 import httpx2
@@ -17,11 +18,16 @@ from ._constants import (
     BASE_URL_ENV_VAR,
     DEFAULT_BASE_URL,
     DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT,
     DEFAULT_TOTAL_TIMEOUT,
 )
-from ._exceptions import InvalidAPIKeyError, InvalidRequestError
+from ._exceptions import InsecureHTTPWarning, InvalidAPIKeyError, InvalidRequestError
 from ._stack import as_timeout
 from ._version import __version__
+
+if TYPE_CHECKING:
+    from ._stack import HTTPTimeout
 
 USER_AGENT = f"quickshops-python/{__version__}"
 
@@ -78,8 +84,12 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def resolve_base_url(base_url: str | None) -> str:
-    """Return the base URL without a trailing slash, refusing plain http off loopback."""
+def resolve_base_url(base_url: str | None, allow_insecure_http: bool = False) -> str:
+    """Return the base URL without a trailing slash, refusing plain http off loopback.
+
+    With `allow_insecure_http`, plain http to any host is taken, with a warning: the
+    key then crosses the network in clear text.
+    """
     if base_url is None:
         base_url = os.environ.get(BASE_URL_ENV_VAR) or DEFAULT_BASE_URL
     try:
@@ -92,9 +102,18 @@ def resolve_base_url(base_url: str | None) -> str:
             f"fragment, such as {DEFAULT_BASE_URL!r}."
         )
     if url.scheme == "http" and not is_loopback(url.host):
-        raise InvalidRequestError(
-            f"base_url {base_url!r} uses plain http to a host that is not loopback; "
-            "use https (plain http is allowed only for localhost, 127.0.0.0/8 and ::1)."
+        if not allow_insecure_http:
+            raise InvalidRequestError(
+                f"base_url {base_url!r} uses plain http to a host that is not loopback; "
+                "use https (plain http is allowed only for localhost, 127.0.0.0/8 and ::1, "
+                "or, for a test server on a private network, with allow_insecure_http=True)."
+            )
+        warnings.warn(
+            f"base_url {base_url!r} is plain http to a host that is not loopback "
+            "(allow_insecure_http=True): the API key is sent in clear text, readable by "
+            "anyone on the network. Use it only with a test server and a test key.",
+            InsecureHTTPWarning,
+            stacklevel=4,
         )
     return str(url).rstrip("/")
 
@@ -112,6 +131,13 @@ def resolve_timeout(timeout: Any) -> httpx2.Timeout:
     raise InvalidRequestError(
         f"timeout must be a positive number of seconds or an httpx2.Timeout, not {timeout!r}."
     )
+
+
+def resolve_flag(name: str, value: object) -> bool:
+    """Return `value` if it is a bool, else refuse it naming the argument."""
+    if isinstance(value, bool):
+        return value
+    raise InvalidRequestError(f"{name} must be True or False, not {value!r}.")
 
 
 def resolve_max_retries(max_retries: Any) -> int:
@@ -203,18 +229,24 @@ class ClientConfig:
     longest_timeout: float = attrs.field(eq=False)
     """The longest phase of `timeout` (infinite if one has none): past it, the total
     bound leaves an attempt's timeouts alone."""
+    allow_insecure_http: bool = False
+    """Whether plain http to a host that is not loopback was allowed."""
+    instant_retries: bool = False
+    """Whether backoff and rate-limit waits are skipped (the testing clients' setting)."""
 
     @classmethod
     def create(
         cls,
         *,
-        api_key: str | None,
-        base_url: str | None,
-        timeout: Any,
-        max_retries: Any,
-        default_headers: Mapping[str, str] | None,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        timeout: Any = DEFAULT_TIMEOUT,
+        max_retries: Any = DEFAULT_MAX_RETRIES,
+        default_headers: Mapping[str, str] | None = None,
         total_timeout: Any = DEFAULT_TOTAL_TIMEOUT,
         max_response_bytes: Any = DEFAULT_MAX_RESPONSE_BYTES,
+        allow_insecure_http: bool = False,
+        instant_retries: bool = False,
     ) -> ClientConfig:
         """Resolve and validate every argument, or raise before any I/O."""
         key, source = resolve_api_key(api_key)
@@ -228,7 +260,9 @@ class ClientConfig:
         return cls(
             api_key=key,
             key_source=source,
-            base_url=resolve_base_url(base_url),
+            base_url=resolve_base_url(
+                base_url, resolve_flag("allow_insecure_http", allow_insecure_http)
+            ),
             timeout=checked_timeout,
             max_retries=resolve_max_retries(max_retries),
             total_timeout=resolve_total_timeout(total_timeout),
@@ -237,7 +271,17 @@ class ClientConfig:
             headers=build_headers(key, default_headers),
             timeout_extension=checked_timeout.as_dict(),
             longest_timeout=max(float("inf") if p is None else p for p in phases),
+            allow_insecure_http=allow_insecure_http,
+            instant_retries=resolve_flag("instant_retries", instant_retries),
         )
+
+    def with_changes(self, changes: Mapping[str, Any]) -> ClientConfig:
+        """A copy with some arguments of `create` changed, for `with_options`."""
+        kept = {name: getattr(self, name) for name in CLIENT_ARGUMENTS if name not in changes}
+        config = ClientConfig.create(**kept, **changes)
+        if "api_key" not in changes:  # the same key, from where it came
+            config = attrs.evolve(config, key_source=self.key_source)
+        return config
 
     def __repr__(self) -> str:
         return (
@@ -245,6 +289,26 @@ class ClientConfig:
             f"timeout={self.timeout!r}, max_retries={self.max_retries!r}, "
             f"total_timeout={self.total_timeout!r})"
         )
+
+
+class ClientOptions(TypedDict, total=False):
+    """The clients' keyword arguments but ``http_client``, for `quickshops.testing.client`.
+
+    `AsyncQuickshops` documents each one.
+    """
+
+    api_key: str | None
+    base_url: str | None
+    timeout: float | HTTPTimeout
+    max_retries: int
+    default_headers: Mapping[str, str] | None
+    total_timeout: float | None
+    max_response_bytes: int | None
+    allow_insecure_http: bool
+    instant_retries: bool
+
+
+CLIENT_ARGUMENTS = tuple(ClientOptions.__annotations__)  # what `ClientConfig.create` takes
 
 
 class NotGiven:

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from ._request import Call
 
 _skipped = 0.0
+_instant = False  # every client's waits skipped (`quickshops.testing.instant_retries`)
 
 
 def clock() -> float:
@@ -34,6 +35,22 @@ def skip(seconds: float) -> None:
     """Move `clock` forward by `seconds`: what a sleep that is skipped, not slept, leaves."""
     global _skipped
     _skipped += seconds
+
+
+def set_instant(instant: bool) -> bool:
+    """Make every client skip its waits (or stop); return the previous setting."""
+    global _instant
+    previous, _instant = _instant, instant
+    return previous
+
+
+def skips_waits(config: ClientConfig) -> bool:
+    """Whether a client with `config` skips its backoff and rate-limit waits now.
+
+    A skipped wait moves `clock` forward instead: it still counts against
+    ``total_timeout``, and a rate-limit pause still ends when its time has passed.
+    """
+    return _instant or config.instant_retries
 
 
 DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar(

@@ -37,6 +37,7 @@ __all__ = [
     "ConflictError",
     "InternalServerError",
     "InvalidAPIKeyError",
+    "InsecureHTTPWarning",
     "InvalidRequestError",
     "InvalidWebhookError",
     "NotFoundError",
@@ -58,6 +59,11 @@ class QuickshopsError(Exception):
         request_id: The API's request id, to quote to Quickshops support.
 
     """
+
+    message: str
+    status: int | None
+    code: str
+    request_id: str | None
 
     default_code = "QUICKSHOPS_ERROR"
 
@@ -123,6 +129,16 @@ class InvalidWebhookError(QuickshopsError, ValueError):
     default_code = "INVALID_WEBHOOK"
 
 
+class InsecureHTTPWarning(UserWarning):
+    """A client was allowed plain http to a host that is not loopback.
+
+    Issued once per client made with ``allow_insecure_http=True`` and such a
+    ``base_url``: the API key crosses the network in clear text. Silence it, for a test
+    server on a private network, with
+    ``warnings.filterwarnings("ignore", category=quickshops.InsecureHTTPWarning)``.
+    """
+
+
 class APIConnectionError(QuickshopsError):
     """No usable response arrived: DNS failure, refused or reset connection, TLS error.
 
@@ -132,7 +148,7 @@ class APIConnectionError(QuickshopsError):
     """
 
     default_code = "CONNECTION_ERROR"
-    retryable = True  # False when retrying cannot help, e.g. the client was closed
+    retryable: bool = True  # False when retrying cannot help, e.g. the client was closed
 
 
 class APITimeoutError(APIConnectionError):
@@ -157,6 +173,8 @@ class APIStatusError(QuickshopsError):
 
     """
 
+    body: Any
+
     default_code = "HTTP_ERROR"
 
     def __init__(
@@ -169,7 +187,9 @@ class APIStatusError(QuickshopsError):
         request_id: str | None = None,
     ) -> None:
         super().__init__(message, status=response.status_code, code=code, request_id=request_id)
-        self.response = response
+        # Declared here, not on the class: HTTPResponse names httpx, an optional
+        # dependency, so typing.get_type_hints could not resolve it at run time.
+        self.response: HTTPResponse = response
         self.body = body
 
 
@@ -216,6 +236,8 @@ class RateLimitError(APIStatusError):
         retry_after: Seconds the API asked the caller to wait, or None if it did not say.
 
     """
+
+    retry_after: float | None
 
     default_code = "RATE_LIMITED"
 

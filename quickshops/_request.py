@@ -60,6 +60,14 @@ class Call(Generic[T]):
     # to import and to create.
     __slots__ = ("idempotency_key", "json", "method", "params", "path", "reader", "route")
 
+    method: str
+    path: str
+    route: str
+    reader: Reader[T]
+    params: Mapping[str, Any] | None
+    json: Any
+    idempotency_key: str | None
+
     def __init__(
         self,
         method: str,

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     HTTPClient: TypeAlias = httpx2.Client | httpx.Client
     HTTPTimeout: TypeAlias = httpx2.Timeout | httpx.Timeout
     HTTPResponse: TypeAlias = httpx2.Response | httpx.Response
+    HTTPHeaders: TypeAlias = httpx2.Headers | httpx.Headers
 
 LIBRARIES = frozenset({"httpx2", "httpx"})
 """The libraries whose clients, requests, responses and errors the SDK understands."""
@@ -151,9 +152,11 @@ def parse_url(library: ModuleType, url: str) -> Any:
 
 
 def as_timeout(timeout: Any) -> httpx2.Timeout | None:
-    """Return an httpx or httpx2 `Timeout` as an ``httpx2.Timeout``; None for anything else."""
-    if isinstance(timeout, httpx2.Timeout):
-        return timeout
+    """Return an httpx or httpx2 `Timeout` as a new ``httpx2.Timeout``; None for anything else.
+
+    Always a copy: a `Timeout` is mutable, and a client must share one neither with its
+    caller nor with the default of the clients' ``timeout`` argument.
+    """
     library = library_of(timeout)
     if library is not None and isinstance(timeout, library.Timeout):
         return httpx2.Timeout(**timeout.as_dict())

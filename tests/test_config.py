@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx2
 import pytest
 
-from quickshops import InvalidAPIKeyError, InvalidRequestError
+from quickshops import InsecureHTTPWarning, InvalidAPIKeyError, InvalidRequestError, Quickshops
 from quickshops._config import (
     NOT_GIVEN,
     ClientConfig,
@@ -70,6 +70,30 @@ def test_bad_base_urls_are_refused(url: object) -> None:
         resolve_base_url(url)  # type: ignore[arg-type]
 
 
+def test_plain_http_off_loopback_needs_the_opt_in_and_warns() -> None:
+    """allow_insecure_http=True takes plain http to any host, with a key-exposure warning."""
+    with pytest.raises(InvalidRequestError, match="allow_insecure_http=True"):
+        Quickshops(api_key=SECRET_KEY, base_url="http://emulator:8787/v1")
+
+    with pytest.warns(InsecureHTTPWarning, match="API key is sent in clear text") as caught:
+        qs = Quickshops(
+            api_key=SECRET_KEY, base_url="http://emulator:8787/v1", allow_insecure_http=True
+        )
+
+    assert ("http://emulator:8787/v1", __file__) == (qs.base_url, caught[0].filename)
+    with pytest.raises(InvalidRequestError, match="allow_insecure_http must be True or False"):
+        Quickshops(api_key=SECRET_KEY, allow_insecure_http="yes")  # type: ignore[arg-type]
+    with pytest.raises(InvalidRequestError, match="allow_insecure_http=True"):
+        qs.with_options(allow_insecure_http=False)
+    qs.close()
+
+
+def test_loopback_http_needs_no_opt_in_and_gives_no_warning() -> None:
+    """Plain http to loopback is taken as before, silently (warnings are errors here)."""
+    with Quickshops(api_key=SECRET_KEY, base_url="http://127.0.0.1:8787/v1") as qs:
+        assert "http://127.0.0.1:8787/v1" == qs.base_url
+
+
 def test_base_url_default_and_trailing_slash() -> None:
     """The default base URL is the API's v1; a trailing slash is dropped."""
     assert "https://api.quickshops.app/v1" == resolve_base_url(None)
@@ -84,11 +108,13 @@ def test_bad_timeouts_are_refused(timeout: object) -> None:
 
 
 def test_timeouts_are_normalised() -> None:
-    """An int or float becomes an httpx2.Timeout; an httpx2.Timeout is kept."""
+    """An int or float becomes an httpx2.Timeout; an httpx2.Timeout is copied, not shared."""
     custom = httpx2.Timeout(1.0, connect=0.5)
+    resolved = resolve_timeout(custom)
 
     assert httpx2.Timeout(5.0) == resolve_timeout(5)
-    assert custom is resolve_timeout(custom)
+    assert custom == resolved
+    assert custom is not resolved
 
 
 @pytest.mark.parametrize("retries", [-1, 1.5, True, None])

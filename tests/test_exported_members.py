@@ -26,6 +26,7 @@ PUBLIC = {
     "InvalidAPIKeyError",
     "InvalidRequestError",
     "InvalidWebhookError",
+    "InsecureHTTPWarning",
     "APIConnectionError",
     "APITimeoutError",
     "APIResponseValidationError",

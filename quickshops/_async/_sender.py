@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
 from .._constants import ERROR_BODY_BYTES
-from .._deadline import DEADLINE, total_timeout_error
+from .._deadline import DEADLINE, skip, skips_waits, total_timeout_error
 from .._deadline import clock as deadline_clock
 from .._exceptions import (
     APIResponseValidationError,
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
     from .._config import ClientConfig
     from .._request import Call
-    from .._stack import AsyncHTTPClient
+    from .._stack import AsyncHTTPClient, HTTPHeaders
 
 T = TypeVar("T")
 
@@ -61,8 +61,8 @@ class AsyncPool:
         assert library is not None, "the client was checked to be an httpx2 or httpx one"
         self.library = library
         """The module of the client's HTTP library, ``httpx2`` or ``httpx``."""
-        self.generation = fork_generation()
-        self.limits = RateLimits()
+        self.generation: int = fork_generation()
+        self.limits: RateLimits = RateLimits()
         """The rate-limit pauses of every route, shared by the client's calls and copies."""
 
     def get(self, call: Call[T]) -> AsyncHTTPClient:
@@ -87,7 +87,7 @@ class AsyncSender:
     def __init__(self, pool: AsyncPool, config: ClientConfig) -> None:
         self.pool = pool
         self.config = config
-        self.headers = pool.library.Headers(config.headers)
+        self.headers: HTTPHeaders = pool.library.Headers(config.headers)
         """The headers of every request, as the pool's library holds them, built once."""
 
     async def send(self, call: Call[T]) -> T:
@@ -120,8 +120,7 @@ class AsyncSender:
         sees the first attempt's outcome as its own first attempt. The call stops when
         the next wait would pass its deadline.
         """
-        import anyio  # here, not at the top: most calls never retry
-        import tenacity
+        import tenacity  # here, not at the top: most calls never retry
 
         first: QuickshopsError | None = failure
         stop = RetryStop(self.config, deadline)
@@ -130,7 +129,7 @@ class AsyncSender:
             wait=RetryWait(self.pool.limits, call.route),
             retry=tenacity.retry_if_exception(is_retryable),
             before_sleep=log_retry,
-            sleep=anyio.sleep,
+            sleep=self._sleep,
             reraise=True,
         )
         try:
@@ -200,11 +199,18 @@ class AsyncSender:
 
     async def _pause(self, seconds: float, call: Call[T], deadline: float | None) -> None:
         """Wait out the rate-limit pause of the call's route; it spends no retry."""
-        import anyio
-
         if deadline is not None and deadline_clock() + seconds >= deadline:
             raise total_timeout_error(call, self.config)
         log_pause(call, seconds)
+        await self._sleep(seconds)
+
+    async def _sleep(self, seconds: float) -> None:
+        """Wait `seconds`; with instant retries on, move the SDK's clock past them instead."""
+        if skips_waits(self.config):
+            skip(seconds)
+            return
+        import anyio
+
         await anyio.sleep(seconds)
 
     def _bound(self, request: Any, call: Call[T], deadline: float) -> None:

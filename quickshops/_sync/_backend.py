@@ -1,4 +1,5 @@
-# Generated from quickshops/_async/_backend.py by scripts/unasync.py: edit that file, not this one.
+# Generated from quickshops/_async/_backend.py by scripts/unasync.py.
+# Edit that file (then run `nox -s sync`), not this one.
 """The network backend of the SDK's own pools: the call's deadline and rate-limit turn.
 
 httpx2 bounds each read and write by its own timeout, so a server sending a byte at a

@@ -1,4 +1,5 @@
-# Generated from quickshops/_async/_client.py by scripts/unasync.py: edit that file, not this one.
+# Generated from quickshops/_async/_client.py by scripts/unasync.py.
+# Edit that file (then run `nox -s sync`), not this one.
 """The client: configuration, connection pool, sender and resources, in one object."""
 
 from __future__ import annotations
@@ -7,16 +8,9 @@ from collections.abc import Mapping
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-import attrs
 import httpx2
 
-from .._config import NOT_GIVEN, ClientConfig, NotGiven, mask_key
-from .._constants import (
-    DEFAULT_MAX_RESPONSE_BYTES,
-    DEFAULT_MAX_RETRIES,
-    DEFAULT_TIMEOUT,
-    DEFAULT_TOTAL_TIMEOUT,
-)
+from .._config import CLIENT_ARGUMENTS, NOT_GIVEN, ClientConfig, NotGiven, mask_key
 from .._exceptions import InvalidRequestError
 from .._models import APIResponse
 from .._request import raw_call
@@ -67,6 +61,13 @@ class Quickshops:
             rate-limit wait, a body that arrives a byte at a time. None lifts the bound.
         max_response_bytes: The largest response body read, after decompression; a
             bigger one is refused without being held in memory. None lifts the cap.
+        allow_insecure_http: Allow plain http to a host that is not loopback (a test
+            server on a private network, an emulator in docker-compose). The key then
+            crosses the network in clear text; an `InsecureHTTPWarning` says so.
+        instant_retries: Skip backoff and rate-limit waits, for tests: the SDK's clock
+            moves past each wait instead, so ``total_timeout`` still counts it. The
+            `quickshops.testing` clients have it on;
+            `quickshops.testing.instant_retries` turns it on for every client.
 
     Raises:
         InvalidAPIKeyError: No key, or one that does not start with ``qk_``.
@@ -100,13 +101,17 @@ class Quickshops:
         *,
         api_key: str | None = None,
         base_url: str | None = None,
-        timeout: float | HTTPTimeout = DEFAULT_TIMEOUT,
-        max_retries: int = DEFAULT_MAX_RETRIES,
+        timeout: float | HTTPTimeout = httpx2.Timeout(30.0, connect=5.0),
+        max_retries: int = 2,
         default_headers: Mapping[str, str] | None = None,
         http_client: HTTPClient | None = None,
-        total_timeout: float | None = DEFAULT_TOTAL_TIMEOUT,
-        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
+        total_timeout: float | None = 120.0,
+        max_response_bytes: int | None = 32 * 1024 * 1024,
+        allow_insecure_http: bool = False,
+        instant_retries: bool = False,
     ) -> None:
+        # The defaults are written out so that signatures and the reference show them;
+        # tests/test_signatures.py holds them equal to quickshops/_constants.py.
         config = ClientConfig.create(
             api_key=api_key,
             base_url=base_url,
@@ -115,6 +120,8 @@ class Quickshops:
             default_headers=default_headers,
             total_timeout=total_timeout,
             max_response_bytes=max_response_bytes,
+            allow_insecure_http=allow_insecure_http,
+            instant_retries=instant_retries,
         )
         if http_client is None:
             pool = SyncPool(make=partial(_own_client, config.timeout))
@@ -186,42 +193,30 @@ class Quickshops:
         http_client: HTTPClient | NotGiven | None = NOT_GIVEN,
         total_timeout: float | NotGiven | None = NOT_GIVEN,
         max_response_bytes: int | NotGiven | None = NOT_GIVEN,
+        allow_insecure_http: bool | NotGiven = NOT_GIVEN,
+        instant_retries: bool | NotGiven = NOT_GIVEN,
     ) -> Self:
         """Return a copy with some options changed, sharing this client's connection pool.
 
         Closing the copy leaves the shared pool open; closing this client closes it.
+        Each argument is as for the constructor; one left out keeps this client's value.
 
         Args:
-            api_key: As for the constructor; left out, the same key.
-            base_url: As for the constructor; left out, the same URL.
-            timeout: As for the constructor; left out, the same timeout.
-            max_retries: As for the constructor; left out, the same number.
-            default_headers: As for the constructor; left out, the same headers.
+            api_key: The copy's key.
+            base_url: The copy's base URL.
+            timeout: The copy's timeout of each attempt.
+            max_retries: The copy's number of retries.
+            default_headers: The copy's extra headers.
             http_client: Your own `httpx2.Client` or `httpx.Client` for the
-                copy; left out, the shared pool.
-            total_timeout: As for the constructor; left out, the same bound.
-            max_response_bytes: As for the constructor; left out, the same cap.
+                copy; left out (or None), the shared pool.
+            total_timeout: The copy's bound on a whole call.
+            max_response_bytes: The copy's cap on a response body.
+            allow_insecure_http: Whether the copy may use plain http off loopback.
+            instant_retries: Whether the copy skips its waits.
         """
-        old = self._config
-        config = ClientConfig.create(
-            api_key=old.api_key if isinstance(api_key, NotGiven) else api_key,
-            base_url=old.base_url if isinstance(base_url, NotGiven) else base_url,
-            timeout=old.timeout if isinstance(timeout, NotGiven) else timeout,
-            max_retries=old.max_retries if isinstance(max_retries, NotGiven) else max_retries,
-            default_headers=(
-                old.default_headers if isinstance(default_headers, NotGiven) else default_headers
-            ),
-            total_timeout=(
-                old.total_timeout if isinstance(total_timeout, NotGiven) else total_timeout
-            ),
-            max_response_bytes=(
-                old.max_response_bytes
-                if isinstance(max_response_bytes, NotGiven)
-                else max_response_bytes
-            ),
-        )
-        if isinstance(api_key, NotGiven):
-            config = attrs.evolve(config, key_source=old.key_source)
+        given = locals()  # the arguments, by name: nothing else is defined yet
+        changes = {name: given[name] for name in CLIENT_ARGUMENTS if given[name] is not NOT_GIVEN}
+        config = self._config.with_changes(changes)
         copy = object.__new__(type(self))
         if isinstance(http_client, NotGiven) or http_client is None:
             copy._setup(config, self._pool, owns_pool=False)

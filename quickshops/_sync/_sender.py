@@ -1,4 +1,5 @@
-# Generated from quickshops/_async/_sender.py by scripts/unasync.py: edit that file, not this one.
+# Generated from quickshops/_async/_sender.py by scripts/unasync.py.
+# Edit that file (then run `nox -s sync`), not this one.
 """The only code that does I/O: send a call's request, retry it by the policy, read the answer.
 
 The pool holds the HTTP client (the connection pool) and the rate-limit pauses that a
@@ -15,7 +16,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
 from .._constants import ERROR_BODY_BYTES
-from .._deadline import DEADLINE, total_timeout_error
+from .._deadline import DEADLINE, skip, skips_waits, total_timeout_error
 from .._deadline import clock as deadline_clock
 from .._exceptions import (
     APIResponseValidationError,
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
 
     from .._config import ClientConfig
     from .._request import Call
-    from .._stack import HTTPClient
+    from .._stack import HTTPClient, HTTPHeaders
 
 T = TypeVar("T")
 
@@ -62,8 +63,8 @@ class SyncPool:
         assert library is not None, "the client was checked to be an httpx2 or httpx one"
         self.library = library
         """The module of the client's HTTP library, ``httpx2`` or ``httpx``."""
-        self.generation = fork_generation()
-        self.limits = RateLimits()
+        self.generation: int = fork_generation()
+        self.limits: RateLimits = RateLimits()
         """The rate-limit pauses of every route, shared by the client's calls and copies."""
 
     def get(self, call: Call[T]) -> HTTPClient:
@@ -88,7 +89,7 @@ class SyncSender:
     def __init__(self, pool: SyncPool, config: ClientConfig) -> None:
         self.pool = pool
         self.config = config
-        self.headers = pool.library.Headers(config.headers)
+        self.headers: HTTPHeaders = pool.library.Headers(config.headers)
         """The headers of every request, as the pool's library holds them, built once."""
 
     def send(self, call: Call[T]) -> T:
@@ -121,8 +122,7 @@ class SyncSender:
         sees the first attempt's outcome as its own first attempt. The call stops when
         the next wait would pass its deadline.
         """
-        import time  # here, not at the top: most calls never retry
-        import tenacity
+        import tenacity  # here, not at the top: most calls never retry
 
         first: QuickshopsError | None = failure
         stop = RetryStop(self.config, deadline)
@@ -131,7 +131,7 @@ class SyncSender:
             wait=RetryWait(self.pool.limits, call.route),
             retry=tenacity.retry_if_exception(is_retryable),
             before_sleep=log_retry,
-            sleep=time.sleep,
+            sleep=self._sleep,
             reraise=True,
         )
         try:
@@ -148,9 +148,7 @@ class SyncSender:
             raise
         return response
 
-    def _attempt(
-        self, request: Any, call: Call[T], attempt: int, deadline: float | None
-    ) -> Any:
+    def _attempt(self, request: Any, call: Call[T], attempt: int, deadline: float | None) -> Any:
         """Make one attempt: return a 2xx response, read, or raise the error it amounts to.
 
         It first waits for the route's rate-limit turn, if the route is paced.
@@ -201,11 +199,18 @@ class SyncSender:
 
     def _pause(self, seconds: float, call: Call[T], deadline: float | None) -> None:
         """Wait out the rate-limit pause of the call's route; it spends no retry."""
-        import time
-
         if deadline is not None and deadline_clock() + seconds >= deadline:
             raise total_timeout_error(call, self.config)
         log_pause(call, seconds)
+        self._sleep(seconds)
+
+    def _sleep(self, seconds: float) -> None:
+        """Wait `seconds`; with instant retries on, move the SDK's clock past them instead."""
+        if skips_waits(self.config):
+            skip(seconds)
+            return
+        import time
+
         time.sleep(seconds)
 
     def _bound(self, request: Any, call: Call[T], deadline: float) -> None:

@@ -13,10 +13,11 @@ deliver its replies:
 Paying a session (`Emulator.complete_session`, or Pay on its page) creates the order
 and sends signed webhooks to the endpoints of `Emulator.add_webhook`.
 
-For a ready client in one line, `client` and `async_client`; for pytest
-fixtures, ``pytest_plugins = ["quickshops.testing.pytest_plugin"]``.
+For a ready client in one line, `client` and `async_client` (they retry without
+waiting; `instant_retries` does the same for any client); for pytest fixtures,
+``pytest_plugins = ["quickshops.testing.pytest_plugin"]``.
 
-Example:
+Examples:
     >>> import httpx2
     >>> from quickshops.testing import SECRET_KEY, Emulator, EmulatorTransport
     >>> emulator = Emulator()
@@ -45,7 +46,7 @@ products and catalog only); the store `STORE_ID`; the products
 """
 
 from quickshops._exports import publish
-from quickshops.testing._clients import async_client, client
+from quickshops.testing._clients import async_client, client, instant_retries
 from quickshops.testing._emulator import Emulator, KeyKind, RateLimit
 from quickshops.testing._faults import Faults
 from quickshops.testing._mock import EmulatorTransport
@@ -90,6 +91,7 @@ __all__ = [
     "WebhookTarget",
     "async_client",
     "client",
+    "instant_retries",
 ]
 
 publish(globals(), __name__, __all__)

@@ -37,7 +37,6 @@ from quickshops.testing._replies import (
 )
 from quickshops.testing._routing import ROUTE_NAMES, handler_name, resolve
 from quickshops.testing._seed import (
-    CURRENCY,
     MEMBER_SESSION_ID,
     PUBLIC_KEY,
     SECRET_KEY,
@@ -158,16 +157,16 @@ class Emulator(Handlers):
                 them all (a long-running emulator would then grow without end).
 
         """
-        self.envelope = envelope
+        self.envelope: bool = envelope
         self.error_style: ErrorStyle = error_style
-        self.clock = clock
-        self.wall_clock = wall_clock
+        self.clock: Callable[[], float] = clock
+        self.wall_clock: Callable[[], float] = wall_clock
         self._lock = threading.RLock()
-        self.faults = Faults(ROUTE_NAMES, self._lock)
+        self.faults: Faults = Faults(ROUTE_NAMES, self._lock)
         self.effects: collections.Counter[str] = collections.Counter()
         self.requests: collections.deque[RecordedRequest] = collections.deque(maxlen=request_log)
-        self.store = seed_store(payments_configured=payments_configured)
-        self.products = seed_products()
+        self.store: dict[str, Any] = seed_store(payments_configured=payments_configured)
+        self.products: dict[str, dict[str, Any]] = seed_products()
         self.carts: dict[str, Cart] = {}
         self.checkout_sessions: dict[str, dict[str, Any]] = {}
         self.return_urls: dict[str, tuple[str | None, str | None]] = {}
@@ -184,8 +183,8 @@ class Emulator(Handlers):
         self.portal_sessions: dict[str, str] = {}
         self.webhooks: list[Webhook] = []
         self.deliveries: list[Delivery] = []
-        self.webhook_attempts = 3
-        self.webhook_retry_delay = 0.05
+        self.webhook_attempts: int = 3
+        self.webhook_retry_delay: float = 0.05
         self.pages_url: str | None = None
         self._keys: dict[str, KeyKind] = {SECRET_KEY: "secret", PUBLIC_KEY: "public"}
         self._rate_limits: dict[str, RateLimit] = {}
@@ -254,7 +253,7 @@ class Emulator(Handlers):
         type: str = "digital",
         billing_interval: str | None = None,
         is_active: bool = True,
-        currency: str = CURRENCY,
+        currency: str = "usd",
         description: str | None = None,
         image_url: str | None = None,
         category: str | None = None,
@@ -308,7 +307,7 @@ class Emulator(Handlers):
         self,
         member_session_id: str,
         *,
-        product_id: str = SUBSCRIPTION_PRODUCT_ID,
+        product_id: str = "prod_club_monthly",
         customer_email: str = "member@example.com",
         status: str = "active",
     ) -> None:

@@ -99,7 +99,7 @@ class Faults:
 
     def fail_next(
         self,
-        route: str = ANY_ROUTE,
+        route: str = "*",
         *,
         times: int = 1,
         status: int = 503,
@@ -133,7 +133,7 @@ class Faults:
         failure = Failure(status, after, code, message, dict(headers or {}), raw)
         self._add(_Rule(self._check_route(route), _check_times(times), failure=failure))
 
-    def drop_next(self, route: str = ANY_ROUTE, *, times: int = 1) -> None:
+    def drop_next(self, route: str = "*", *, times: int = 1) -> None:
         """Drop the response to the next ``times`` requests to ``route``.
 
         The emulator applies the request first: the client sees a connection error

@@ -27,7 +27,7 @@ class EmulatorTransport(httpx2.MockTransport):
     long and raises ``ReadTimeout``. A dropped response raises ``RemoteProtocolError``.
     In both cases the emulator has already applied the request.
 
-    Example:
+    Examples:
         >>> import httpx2
         >>> emulator = Emulator()
         >>> client = httpx2.Client(
@@ -40,6 +40,8 @@ class EmulatorTransport(httpx2.MockTransport):
         emulator: The emulator answering the requests.
 
     """
+
+    emulator: Emulator
 
     def __init__(self, emulator: Emulator | None = None) -> None:
         """Bind the transport to ``emulator``, or to a new one if None."""

@@ -36,7 +36,7 @@ class EmulatorServer:
     `pages_url` is set to this server while it exists), so a session's URL can be
     opened in a browser and paid or cancelled there.
 
-    Example:
+    Examples:
         >>> import httpx2
         >>> with EmulatorServer() as server:
         ...     httpx2.get(f"{server.url}/health", timeout=5.0).status_code
@@ -46,6 +46,8 @@ class EmulatorServer:
         emulator: The emulator answering the requests.
 
     """
+
+    emulator: Emulator
 
     def __init__(
         self, emulator: Emulator | None = None, *, host: str = "127.0.0.1", port: int = 0

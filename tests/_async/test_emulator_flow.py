@@ -31,10 +31,13 @@ Shop = tuple[AsyncQuickshops, Emulator]
 
 @pytest.fixture(params=["mock-transport", "loopback-http"])
 async def shop(request: pytest.FixtureRequest) -> AsyncIterator[Shop]:
-    """A client and the emulator answering it, through either adapter."""
+    """A client and the emulator answering it, through either adapter.
+
+    Both wait out their backoff (through the `sleeps` fixture, where a test asks).
+    """
     emulator = Emulator()
     if request.param == "mock-transport":
-        async with testing.async_client(emulator) as qs:
+        async with testing.async_client(emulator, instant_retries=False) as qs:
             yield qs, emulator
     else:
         with EmulatorServer(emulator) as server:

@@ -1,1 +1,2 @@
-# Generated from tests/_async/__init__.py by scripts/unasync.py: edit that file, not this one.
+# Generated from tests/_async/__init__.py by scripts/unasync.py.
+# Edit that file (then run `nox -s sync`), not this one.

@@ -1,11 +1,12 @@
-# Generated from tests/_async/conftest.py by scripts/unasync.py: edit that file, not this one.
+# Generated from tests/_async/conftest.py by scripts/unasync.py.
+# Edit that file (then run `nox -s sync`), not this one.
 """Fixtures for the client tests, written async; tests/_sync is generated from here."""
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING
 
-import time
 import pytest
 import respx
 
@@ -14,7 +15,7 @@ from quickshops._deadline import skip
 from tests.conftest import BASE_URL, SECRET_KEY
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Iterator
+    from collections.abc import Iterator
 
 
 @pytest.fixture

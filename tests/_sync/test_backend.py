@@ -1,4 +1,5 @@
-# Generated from tests/_async/test_backend.py by scripts/unasync.py: edit that file, not this one.
+# Generated from tests/_async/test_backend.py by scripts/unasync.py.
+# Edit that file (then run `nox -s sync`), not this one.
 """The SDK's own pools' network backend: every operation bounded by the call, turns kept."""
 
 from __future__ import annotations
@@ -10,13 +11,13 @@ import httpcore2
 import httpx2
 import pytest
 
+from quickshops._deadline import DEADLINE, clock
+from quickshops._ratelimit import TURN, RateLimits
 from quickshops._sync._backend import (
     SyncCallBackend,
     SyncCallStream,
     bind_to_calls,
 )
-from quickshops._deadline import DEADLINE, clock
-from quickshops._ratelimit import TURN, RateLimits
 
 
 class FakeStream(httpcore2.NetworkStream):

@@ -1,4 +1,5 @@
-# Generated from tests/_async/test_bounds.py by scripts/unasync.py: edit that file, not this one.
+# Generated from tests/_async/test_bounds.py by scripts/unasync.py.
+# Edit that file (then run `nox -s sync`), not this one.
 """The bounds of a call: total_timeout, max_response_bytes, and the shared rate-limit pause."""
 
 from __future__ import annotations
@@ -13,9 +14,9 @@ import pytest
 from quickshops import (
     APIResponseValidationError,
     APITimeoutError,
-    Quickshops,
     InternalServerError,
     InvalidRequestError,
+    Quickshops,
     RateLimitError,
 )
 from quickshops._constants import DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TOTAL_TIMEOUT
@@ -91,9 +92,7 @@ def test_without_a_total_bound_the_attempt_keeps_its_timeouts(
     assert {"connect": 5.0, "read": 30.0, "write": 30.0, "pool": 30.0} == timeouts
 
 
-def test_each_attempt_gets_at_most_the_time_left(
-    api: respx.MockRouter, qs: Quickshops
-) -> None:
+def test_each_attempt_gets_at_most_the_time_left(api: respx.MockRouter, qs: Quickshops) -> None:
     """With less left than a phase's timeout, the attempt's timeouts are shortened to it."""
     route = api.get("/health").respond(200, json=payloads.HEALTH)
     bounded = qs.with_options(total_timeout=2.0, timeout=httpx2.Timeout(30.0, connect=1.0))
@@ -200,9 +199,7 @@ def test_a_body_over_the_cap_is_refused(api: respx.MockRouter, qs: Quickshops) -
     assert (qs.with_options(max_response_bytes=None).health.check()).ok
 
 
-def test_an_error_body_is_read_only_as_far_as_needed(
-    api: respx.MockRouter, qs: Quickshops
-) -> None:
+def test_an_error_body_is_read_only_as_far_as_needed(api: respx.MockRouter, qs: Quickshops) -> None:
     """An error status keeps its class; of a huge body only the first 64 KiB are read."""
     api.get("/health").respond(500, content=b"<html>" + b"x" * 1_000_000)
 

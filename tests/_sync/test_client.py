@@ -1,4 +1,5 @@
-# Generated from tests/_async/test_client.py by scripts/unasync.py: edit that file, not this one.
+# Generated from tests/_async/test_client.py by scripts/unasync.py.
+# Edit that file (then run `nox -s sync`), not this one.
 """The client: configuration, environment fallbacks, lifecycle and with_options."""
 
 from __future__ import annotations
@@ -10,9 +11,9 @@ import pytest
 
 from quickshops import (
     APIConnectionError,
-    Quickshops,
     InvalidAPIKeyError,
     InvalidRequestError,
+    Quickshops,
 )
 from quickshops._fork import _count_fork
 from tests import payloads
@@ -36,9 +37,7 @@ def test_key_from_quickshops_env_var(
     assert "qk_from_quickshops_env" == route.calls.last.request.headers["x-api-key"]
 
 
-def test_key_from_headless_env_var(
-    api: respx.MockRouter, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_key_from_headless_env_var(api: respx.MockRouter, monkeypatch: pytest.MonkeyPatch) -> None:
     """HEADLESS_API_KEY, the name the API's docs suggest, is the second fallback."""
     monkeypatch.setenv("HEADLESS_API_KEY", "qk_from_headless_env")
     route = api.get("/products/store").respond(200, json=payloads.STORE)

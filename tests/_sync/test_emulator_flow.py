@@ -1,4 +1,5 @@
-# Generated from tests/_async/test_emulator_flow.py by scripts/unasync.py: edit that file, not this one.
+# Generated from tests/_async/test_emulator_flow.py by scripts/unasync.py.
+# Edit that file (then run `nox -s sync`), not this one.
 """The whole storefront flow against the emulator, in memory and over loopback HTTP."""
 
 from __future__ import annotations
@@ -8,10 +9,10 @@ from typing import TYPE_CHECKING
 import pytest
 
 from quickshops import (
-    Quickshops,
     BadRequestError,
     NotFoundError,
     PermissionDeniedError,
+    Quickshops,
     testing,
 )
 from quickshops.testing import (
@@ -32,10 +33,13 @@ Shop = tuple[Quickshops, Emulator]
 
 @pytest.fixture(params=["mock-transport", "loopback-http"])
 def shop(request: pytest.FixtureRequest) -> Iterator[Shop]:
-    """A client and the emulator answering it, through either adapter."""
+    """A client and the emulator answering it, through either adapter.
+
+    Both wait out their backoff (through the `sleeps` fixture, where a test asks).
+    """
     emulator = Emulator()
     if request.param == "mock-transport":
-        with testing.client(emulator) as qs:
+        with testing.client(emulator, instant_retries=False) as qs:
             yield qs, emulator
     else:
         with EmulatorServer(emulator) as server:
@@ -130,9 +134,7 @@ def test_documented_errors(shop: Shop) -> None:
         "PATCH /cart/{cartId}/lines/{productId}",
     ],
 )
-def test_dropped_response_is_applied_once(
-    shop: Shop, sleeps: list[float], route: str
-) -> None:
+def test_dropped_response_is_applied_once(shop: Shop, sleeps: list[float], route: str) -> None:
     """A response lost after the change was applied is retried without applying it twice."""
     qs, emulator = shop
     cart = qs.cart.create(lines=[(PHYSICAL_PRODUCT_ID, 1)])

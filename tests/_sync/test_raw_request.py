@@ -1,4 +1,5 @@
-# Generated from tests/_async/test_raw_request.py by scripts/unasync.py: edit that file, not this one.
+# Generated from tests/_async/test_raw_request.py by scripts/unasync.py.
+# Edit that file (then run `nox -s sync`), not this one.
 """qs.request(...): any route below base_url, with the client's key, retries and errors."""
 
 from __future__ import annotations
@@ -11,9 +12,9 @@ import pytest
 
 from quickshops import (
     APIResponseValidationError,
-    Quickshops,
     InvalidRequestError,
     NotFoundError,
+    Quickshops,
 )
 from tests.conftest import SECRET_KEY
 
@@ -21,9 +22,7 @@ if TYPE_CHECKING:
     import respx
 
 
-def test_get_returns_status_headers_body_and_data(
-    api: respx.MockRouter, qs: Quickshops
-) -> None:
+def test_get_returns_status_headers_body_and_data(api: respx.MockRouter, qs: Quickshops) -> None:
     """A GET sends the key and the params, and returns the answer unwrapped from data."""
     answer = {"data": {"plan": "pro"}, "nextCursor": None}
     route = api.get("/store/billing").respond(
@@ -88,9 +87,7 @@ def test_callers_idempotency_key_is_sent(api: respx.MockRouter, qs: Quickshops) 
     assert "mine-1" == route.calls.last.request.headers["idempotency-key"]
 
 
-def test_an_error_status_raises_the_sdks_error(
-    api: respx.MockRouter, qs: Quickshops
-) -> None:
+def test_an_error_status_raises_the_sdks_error(api: respx.MockRouter, qs: Quickshops) -> None:
     """A 404 is a NotFoundError naming the method and path, as for any operation."""
     api.get("/store/nothing").respond(404, json={"error": "Nope", "code": "NOT_FOUND"})
 
@@ -100,9 +97,7 @@ def test_an_error_status_raises_the_sdks_error(
     assert caught.value.message.startswith("GET /store/nothing failed: Nope.")
 
 
-def test_a_non_json_success_is_a_validation_error(
-    api: respx.MockRouter, qs: Quickshops
-) -> None:
+def test_a_non_json_success_is_a_validation_error(api: respx.MockRouter, qs: Quickshops) -> None:
     """A 2xx that is not JSON is reported, not returned."""
     api.get("/store/page").respond(200, text="<html>hi</html>")
 

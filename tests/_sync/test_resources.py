@@ -1,4 +1,5 @@
-# Generated from tests/_async/test_resources.py by scripts/unasync.py: edit that file, not this one.
+# Generated from tests/_async/test_resources.py by scripts/unasync.py.
+# Edit that file (then run `nox -s sync`), not this one.
 """Every operation: the exact request it sends (tests/wire.py), and what it returns."""
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from quickshops import APIResponse, Quickshops, InvalidRequestError, Product
+from quickshops import APIResponse, InvalidRequestError, Product, Quickshops
 from quickshops._version import __version__
 from tests import payloads
 from tests.conftest import SECRET_KEY
@@ -24,9 +25,7 @@ IDS = [f"{i} {wire.route}" for i, wire in enumerate(WIRE)]
 
 @pytest.mark.parametrize("enveloped", [True, False], ids=["enveloped", "bare"])
 @pytest.mark.parametrize("wire", WIRE, ids=IDS)
-def test_operation(
-    api: respx.MockRouter, qs: Quickshops, wire: Wire, enveloped: bool
-) -> None:
+def test_operation(api: respx.MockRouter, qs: Quickshops, wire: Wire, enveloped: bool) -> None:
     """Each call sends its literal request and reads either body shape, unknown fields kept."""
     body = {"data": wire.answer} if enveloped else wire.answer
     route = api.route().respond(200, json=body, headers={"x-request-id": "req_42"})

@@ -1,14 +1,15 @@
-# Generated from tests/_async/test_transport.py by scripts/unasync.py: edit that file, not this one.
+# Generated from tests/_async/test_transport.py by scripts/unasync.py.
+# Edit that file (then run `nox -s sync`), not this one.
 """The transport: retries by the policy, Idempotency-Keys, error mapping, logging."""
 
 from __future__ import annotations
 
 import email.utils
 import logging
+import time
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
-import time
 import httpx
 import pytest
 
@@ -17,13 +18,13 @@ from quickshops import (
     APIResponseValidationError,
     APIStatusError,
     APITimeoutError,
-    Quickshops,
     AuthenticationError,
     BadRequestError,
     ConflictError,
     InternalServerError,
     NotFoundError,
     PermissionDeniedError,
+    Quickshops,
     RateLimitError,
     UnprocessableEntityError,
 )
@@ -32,12 +33,6 @@ from tests.conftest import SECRET_KEY
 
 if TYPE_CHECKING:
     import respx
-
-
-@pytest.fixture(params=["asyncio", "trio"])
-def anyio_backend(request: pytest.FixtureRequest) -> Any:
-    """Run the transport's tests under both asyncio and trio."""
-    return request.param
 
 
 def ok_product() -> httpx.Response:
@@ -90,9 +85,7 @@ def test_client_errors_are_not_retried(
     assert [] == sleeps
 
 
-def test_retries_are_exhausted(
-    api: respx.MockRouter, qs: Quickshops, sleeps: list[float]
-) -> None:
+def test_retries_are_exhausted(api: respx.MockRouter, qs: Quickshops, sleeps: list[float]) -> None:
     """After max_retries, the last error is raised; backoff doubles between attempts."""
     route = api.get("/health").respond(503, headers={"x-request-id": "req_last"})
 
@@ -426,9 +419,7 @@ def test_wrong_shape_is_a_validation_error(
     assert 200 == caught.value.status
 
 
-def test_error_body_styles_through_the_client(
-    api: respx.MockRouter, qs: Quickshops
-) -> None:
+def test_error_body_styles_through_the_client(api: respx.MockRouter, qs: Quickshops) -> None:
     """The nested error style and the x-request-id header reach the raised error."""
     api.get("/cart/cart_9").respond(
         404,

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING
 
+import anyio
 import httpx2
 import pytest
 
@@ -62,3 +64,19 @@ def public_client(emulator: Emulator) -> Iterator[httpx2.Client]:
     """Yield a client holding the public key."""
     with make_client(emulator, PUBLIC_KEY) as client:
         yield client
+
+
+@pytest.fixture
+def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """Record every sleep of either client (``time.sleep``, ``anyio.sleep``), unslept."""
+    calls: list[float] = []
+
+    def fake_sleep(seconds: float) -> None:
+        calls.append(seconds)
+
+    async def fake_async_sleep(seconds: float) -> None:
+        calls.append(seconds)
+
+    monkeypatch.setattr(time, "sleep", fake_sleep)
+    monkeypatch.setattr(anyio, "sleep", fake_async_sleep)
+    return calls

@@ -1,4 +1,5 @@
-# Generated from quickshops/_async/resources/__init__.py by scripts/unasync.py: edit that file, not this one.
+# Generated from quickshops/_async/resources/__init__.py by scripts/unasync.py.
+# Edit that file (then run `nox -s sync`), not this one.
 """The resources of the sync client, one module per group of operations."""
 
 from .cart import SyncCartResource

@@ -1,4 +1,5 @@
-# Generated from quickshops/_async/resources/_base.py by scripts/unasync.py: edit that file, not this one.
+# Generated from quickshops/_async/resources/_base.py by scripts/unasync.py.
+# Edit that file (then run `nox -s sync`), not this one.
 """What every resource shares: the sender its calls go through."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-# Generated from quickshops/_async/resources/cart.py by scripts/unasync.py: edit that file, not this one.
+# Generated from quickshops/_async/resources/cart.py by scripts/unasync.py.
+# Edit that file (then run `nox -s sync`), not this one.
 """``qs.cart``: carts and their lines (secret key)."""
 
 from __future__ import annotations
@@ -39,9 +40,7 @@ class SyncCartResource(SyncResource):
                 before any request.
         """
         body = None if lines is None else {"lines": _args.cart_lines(lines)}
-        return self._sender.send(
-            call(CART_CREATE, body=body, idempotency_key=idempotency_key)
-        )
+        return self._sender.send(call(CART_CREATE, body=body, idempotency_key=idempotency_key))
 
     def get(self, cart_id: str) -> Cart:
         """Return a cart (``GET /cart/{cartId}``).

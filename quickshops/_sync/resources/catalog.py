@@ -1,4 +1,5 @@
-# Generated from quickshops/_async/resources/catalog.py by scripts/unasync.py: edit that file, not this one.
+# Generated from quickshops/_async/resources/catalog.py by scripts/unasync.py.
+# Edit that file (then run `nox -s sync`), not this one.
 """``qs.catalog``: a storefront page's data in one round trip."""
 
 from __future__ import annotations

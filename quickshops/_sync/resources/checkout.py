@@ -1,4 +1,5 @@
-# Generated from quickshops/_async/resources/checkout.py by scripts/unasync.py: edit that file, not this one.
+# Generated from quickshops/_async/resources/checkout.py by scripts/unasync.py.
+# Edit that file (then run `nox -s sync`), not this one.
 """``qs.checkout``: Stripe-hosted checkout sessions (secret key)."""
 
 from __future__ import annotations

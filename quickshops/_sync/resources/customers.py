@@ -1,4 +1,5 @@
-# Generated from quickshops/_async/resources/customers.py by scripts/unasync.py: edit that file, not this one.
+# Generated from quickshops/_async/resources/customers.py by scripts/unasync.py.
+# Edit that file (then run `nox -s sync`), not this one.
 """``qs.customers``: the store's customers (secret key)."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-# Generated from quickshops/_async/resources/orders.py by scripts/unasync.py: edit that file, not this one.
+# Generated from quickshops/_async/resources/orders.py by scripts/unasync.py.
+# Edit that file (then run `nox -s sync`), not this one.
 """``qs.orders``: the store's orders (secret key)."""
 
 from __future__ import annotations

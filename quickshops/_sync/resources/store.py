@@ -1,4 +1,5 @@
-# Generated from quickshops/_async/resources/store.py by scripts/unasync.py: edit that file, not this one.
+# Generated from quickshops/_async/resources/store.py by scripts/unasync.py.
+# Edit that file (then run `nox -s sync`), not this one.
 """``qs.store``: the store the key belongs to, and its settings (secret key)."""
 
 from __future__ import annotations
@@ -52,9 +53,7 @@ class SyncStoreResource(SyncResource):
             InvalidRequestError: An empty proposal, before any request.
         """
         body = {"proposal": _args.text("proposal", proposal)}
-        return self._sender.send(
-            call(STORE_PROPOSE, body=body, idempotency_key=idempotency_key)
-        )
+        return self._sender.send(call(STORE_PROPOSE, body=body, idempotency_key=idempotency_key))
 
     def apply_proposal(self, proposal: str, *, idempotency_key: str | None = None) -> JSON:
         """Apply a proposed change to the store (``POST /store/proposals/apply``).
@@ -77,6 +76,4 @@ class SyncStoreResource(SyncResource):
         Args:
             idempotency_key: Your own Idempotency-Key; by default a fresh one per call.
         """
-        return self._sender.send(
-            call(STORE_DISCARD_PROPOSAL, idempotency_key=idempotency_key)
-        )
+        return self._sender.send(call(STORE_DISCARD_PROPOSAL, idempotency_key=idempotency_key))

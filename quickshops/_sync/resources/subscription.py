@@ -1,4 +1,5 @@
-# Generated from quickshops/_async/resources/subscription.py by scripts/unasync.py: edit that file, not this one.
+# Generated from quickshops/_async/resources/subscription.py by scripts/unasync.py.
+# Edit that file (then run `nox -s sync`), not this one.
 """``qs.subscription``: subscriptions and the Stripe billing portal (secret key)."""
 
 from __future__ import annotations
