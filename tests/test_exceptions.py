@@ -48,7 +48,7 @@ def test_tree(name: str, bases: tuple[str, ...]) -> None:
 
 
 def test_every_error_is_in_the_tree() -> None:
-    """The package exports no error the tree does not name."""
+    """The package exports no error the tree does not name, and one warning."""
     exported = {
         name
         for name in quickshops.__all__
@@ -56,7 +56,9 @@ def test_every_error_is_in_the_tree() -> None:
         and issubclass(getattr(quickshops, name), Exception)
     }
 
-    assert set(TREE) | {"QuickshopsError"} == exported
+    assert set(TREE) | {"QuickshopsError", "InsecureHTTPWarning"} == exported
+    assert issubclass(quickshops.InsecureHTTPWarning, UserWarning)
+    assert not issubclass(quickshops.InsecureHTTPWarning, quickshops.QuickshopsError)
 
 
 @pytest.mark.parametrize(
