@@ -795,7 +795,7 @@ def main() -> int:
 
     concurrencies = (50, 300)
     throughput, timeouts = bench_concurrency(
-        1500 if quick else 4000, concurrencies, 1 if quick else 3
+        1500 if quick else 2000, concurrencies, 1 if quick else 3
     )
     for concurrency in concurrencies:
         sdk_rps = throughput[concurrency, "sdk"]

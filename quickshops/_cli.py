@@ -1,8 +1,9 @@
 """The ``quickshops`` command line, built on the sync client.
 
 ``quickshops demo`` walks the storefront flow against the built-in emulator;
-``quickshops emulator`` serves the emulator on loopback (``--webhook URL
---webhook-secret SECRET`` also sends its webhooks there); ``quickshops webhooks trigger
+``quickshops emulator`` serves the emulator on loopback (``--allow-remote`` lets another
+``--host`` serve other machines too; ``--webhook URL --webhook-secret SECRET`` also
+sends its webhooks there); ``quickshops webhooks trigger
 EVENT`` sends one signed sample event to a local endpoint; the other commands, one per
 operation of the endpoint table (``quickshops cart add-line CART_ID PRODUCT_ID``),
 call the API configured as for the clients (``QUICKSHOPS_API_KEY`` or
@@ -10,12 +11,14 @@ call the API configured as for the clients (``QUICKSHOPS_API_KEY`` or
 
 Each operation's command is made from its resource method: required arguments become
 positional ones, the others options, the method's docstring gives the help texts.
+A mistake on the command line is one line on stderr and exit status 2.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime
+import errno
 import inspect
 import ipaddress
 import json
@@ -23,8 +26,9 @@ import os
 import re
 import sys
 import typing
+import urllib.parse
 from collections.abc import Callable
-from typing import Any, TextIO
+from typing import Any, NoReturn, TextIO
 
 import attrs
 import httpx2
@@ -68,25 +72,54 @@ def _line(text: str) -> tuple[str, int]:
 
 def _port(text: str) -> int:
     """A TCP port, 0 to 65535 (0: a free one)."""
-    if not text.isdigit() or int(text) > 65535:
+    if not (text.isascii() and text.isdigit()) or int(text) > 65535:
         raise argparse.ArgumentTypeError(
             f"{text!r} is not a port: use 0 to 65535 (0 picks a free one)"
         )
     return int(text)
 
 
-def _loopback_host(text: str) -> str:
-    """An IPv4 loopback address or ``localhost``: the emulator serves test keys to no one else."""
-    try:
-        loopback = text == "localhost" or ipaddress.IPv4Address(text).is_loopback
-    except ValueError:
-        loopback = False
-    if not loopback:
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not a loopback address: the emulator listens on 127.0.0.1 (or another "
-            "127.x.x.x, or localhost) only, where the SDK accepts plain http"
-        )
+def _host(text: str) -> str:
+    """An IPv4 address or ``localhost``, the addresses the emulator's server can bind."""
+    if text != "localhost":
+        try:
+            ipaddress.IPv4Address(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"{text!r} is not an IPv4 address or localhost"
+            ) from None
     return text
+
+
+def _is_loopback(host: str) -> bool:
+    """Tell whether `host`, one that `_host` took, reaches this machine only."""
+    return host == "localhost" or ipaddress.IPv4Address(host).is_loopback
+
+
+def _url(text: str) -> str:
+    """A URL whose parts parse (the port a number up to 65535), for ``--webhook`` and the like."""
+    try:
+        # Reading the port parses it; an unclosed IPv6 bracket fails even before.
+        urllib.parse.urlsplit(text).port  # noqa: B018
+    except ValueError as exc:
+        reason = str(exc)
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a URL: {reason[:1].lower()}{reason[1:]}"
+        ) from None
+    return text
+
+
+def _one_line(text: str) -> str:
+    """`text` with its control characters (a newline in an id, say) escaped, as in a repr."""
+    return re.sub(r"[\x00-\x1f\x7f]", lambda match: repr(match[0])[1:-1], text)
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose usage errors are one line: what is wrong, and where to look."""
+
+    def error(self, message: str) -> NoReturn:
+        """Print `message` and where the usage is described, on one line; exit with 2."""
+        self.exit(2, f"{self.prog}: error: {_one_line(message)} (see `{self.prog} --help`)\n")
 
 
 def argument_docs(function: Callable[..., Any]) -> dict[str, str]:
@@ -125,68 +158,128 @@ def _value_type(hint: Any) -> Any:
     return values[0] if len(values) == 1 and type(None) in typing.get_args(hint) else hint
 
 
+def _option_help(text: str, spellings: dict[str, str]) -> str:
+    """An argument's description from a docstring, in the words of the command line.
+
+    The arguments it names (``product_id``) are spelled as the command takes them
+    (``--product-id``), and "if None" is "if not given".
+    """
+    text = re.sub(r"\b[a-z]+(?:_[a-z]+)+\b", lambda match: spellings.get(match[0], match[0]), text)
+    return re.sub(r"\bif None\b", "if not given", text)
+
+
 def _add_operation(group: Any, endpoint: Endpoint[Any], method: Callable[..., Any]) -> None:
-    """Add the command of `endpoint`, made from `method`'s signature and docstring."""
+    """Add the command of `endpoint`, made from `method`'s signature and docstring.
+
+    Raises:
+        LookupError: When the docstring does not describe one of the arguments.
+
+    """
     docs = argument_docs(method)
     hints = typing.get_type_hints(method)
+    parameters = list(inspect.signature(method).parameters.values())[1:]
+    required = {p.name for p in parameters if p.default is inspect.Parameter.empty}
+    spellings = {
+        p.name: p.name.upper() if p.name in required else "--" + p.name.replace("_", "-")
+        for p in parameters
+    }
     command = group.add_parser(
         command_name(endpoint)[1], help=_summary(method), description=_summary(method) + "."
     )
-    names: list[str] = []
-    for parameter in list(inspect.signature(method).parameters.values())[1:]:
+    for parameter in parameters:
         name, value_type = parameter.name, _value_type(hints[parameter.name])
-        names.append(name)
-        flag = "--" + name.replace("_", "-")
-        options: dict[str, Any] = {"help": docs[name], "dest": name}
+        if name not in docs:
+            raise LookupError(
+                f"{method.__qualname__}: the Args section of its docstring does not describe "
+                f"{name!r}, and the help of `quickshops {' '.join(command_name(endpoint))}` "
+                "is made from it"
+            )
+        options: dict[str, Any] = {"help": _option_help(docs[name], spellings), "dest": name}
         if value_type in (str, int):
             options.update(type=value_type, metavar=name.upper())
         elif value_type is bool:
             options.update(action="store_const", const=True, default=None)
         else:  # the lines of a new cart, the one argument of another type
             assert CartLineInput in typing.get_args(typing.get_args(value_type)[0]), value_type
-            flag = "--line"
+            spellings[name] = "--line"
             options.update(type=_line, action="append", metavar="PRODUCT_ID[:QUANTITY]")
             options["help"] = "A product to put in the cart (quantity 1 by default); repeat."
-        if parameter.default is inspect.Parameter.empty:
+        if name in required:
             del options["dest"]
             command.add_argument(name, **options)
         else:
-            command.add_argument(flag, **options)
+            command.add_argument(spellings[name], **options)
     command.set_defaults(
         run=lambda qs, args: getattr(getattr(qs, endpoint.resource), endpoint.action)(
-            **{name: getattr(args, name) for name in names}
+            **{parameter.name: getattr(args, parameter.name) for parameter in parameters}
         )
     )
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="quickshops",
         description="Call the Quickshops Headless API, or try it against a local emulator.",
         epilog="The key comes from QUICKSHOPS_API_KEY (or HEADLESS_API_KEY), never from "
         "the command line, so it stays out of shell history.",
     )
     parser.add_argument("--version", action="version", version=f"quickshops {__version__}")
-    parser.add_argument("--base-url", help="API base URL (default: QUICKSHOPS_BASE_URL or the API)")
     parser.add_argument(
-        "--timeout", type=float, help="seconds per attempt (default: 30, connect 5)"
+        "--base-url", metavar="URL", help="API base URL (default: QUICKSHOPS_BASE_URL or the API)"
     )
     parser.add_argument(
-        "--max-retries", type=int, default=DEFAULT_MAX_RETRIES, help="retries after the first try"
+        "--timeout",
+        type=float,
+        metavar="SECONDS",
+        help="seconds per attempt (default: 30, connect 5)",
     )
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    parser.add_argument(
+        "--max-retries",
+        type=int,
+        default=DEFAULT_MAX_RETRIES,
+        metavar="N",
+        help=f"retries after the first try (default: {DEFAULT_MAX_RETRIES})",
+    )
+    commands = parser.add_subparsers(
+        dest="command",
+        required=True,
+        metavar="COMMAND",
+        help="what to do; `quickshops COMMAND --help` describes each",
+    )
 
-    demo = commands.add_parser("demo", help="run the storefront flow against the emulator")
-    demo.set_defaults(run=None)
-    emulator = commands.add_parser("emulator", help="serve the emulator on loopback")
-    emulator.add_argument(
-        "--host", type=_loopback_host, default="127.0.0.1", help="loopback address to bind"
+    demo = commands.add_parser(
+        "demo",
+        help="run the storefront flow against the emulator",
+        description="Walk the storefront flow against the built-in emulator on a free "
+        "loopback port: no key, no network.",
     )
-    emulator.add_argument("--port", type=_port, default=8787, help="port (0 picks a free one)")
+    demo.set_defaults(run=None)
+    emulator = commands.add_parser(
+        "emulator",
+        help="serve the emulator over HTTP, on loopback unless --allow-remote",
+        description="Serve the emulator over HTTP until Ctrl+C, on loopback unless --allow-remote.",
+    )
+    emulator.add_argument(
+        "--host",
+        type=_host,
+        default="127.0.0.1",
+        help="IPv4 address to bind (default: 127.0.0.1); a loopback one, or any with "
+        "--allow-remote (0.0.0.0: every interface)",
+    )
+    emulator.add_argument(
+        "--port", type=_port, default=8787, help="port (default: 8787; 0 picks a free one)"
+    )
+    emulator.add_argument(
+        "--allow-remote",
+        action="store_true",
+        help="allow a --host that other machines can reach (in a container, say); clients "
+        "there must pass allow_insecure_http=True",
+    )
     emulator.add_argument(
         "--webhook",
         action="append",
         default=[],
+        type=_url,
         metavar="URL",
         help="a loopback http URL to send signed webhook events to; repeat for more",
     )
@@ -195,8 +288,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     emulator.set_defaults(run=None)
 
-    webhooks = commands.add_parser("webhooks", help="send a sample webhook to a local endpoint")
-    webhook_actions = webhooks.add_subparsers(dest="action", required=True, metavar="ACTION")
+    webhooks = commands.add_parser(
+        "webhooks",
+        help="send a sample webhook to a local endpoint",
+        description="Send sample webhook events, signed, to an endpoint of yours.",
+    )
+    webhook_actions = webhooks.add_subparsers(
+        dest="action", required=True, metavar="ACTION", help="what to do"
+    )
     trigger = webhook_actions.add_parser(
         "trigger",
         help="send one signed sample event and print the status it got",
@@ -204,7 +303,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     trigger.add_argument("event", choices=EVENT_TYPES, help="the event to send")
     trigger.add_argument(
-        "--forward-to", required=True, metavar="URL", help="the endpoint, a loopback http URL"
+        "--forward-to",
+        required=True,
+        type=_url,
+        metavar="URL",
+        help="the endpoint, a loopback http URL",
     )
     trigger.add_argument(
         "--secret", required=True, help="the signing secret your endpoint verifies with"
@@ -218,9 +321,17 @@ def _parser() -> argparse.ArgumentParser:
             continue
         resource = resources[endpoint.resource]
         if endpoint.resource not in groups:
-            group = commands.add_parser(endpoint.resource, help=_summary(resource))
+            group = commands.add_parser(
+                endpoint.resource,
+                help=_summary(resource),
+                description=_summary(resource) + ".",
+            )
             groups[endpoint.resource] = group.add_subparsers(
-                dest="action", required=True, metavar="ACTION"
+                dest="action",
+                required=True,
+                metavar="ACTION",
+                help=f"the operation; `quickshops {endpoint.resource} ACTION --help` describes "
+                "its arguments",
             )
         _add_operation(groups[endpoint.resource], endpoint, getattr(resource, endpoint.action))
     return parser
@@ -271,10 +382,25 @@ def _demo(out: TextIO) -> None:
     )
 
 
+# Why a server could not bind, by errno, and what to change.
+_BIND_HINTS = {
+    errno.EADDRINUSE: "pick another --port (0 picks a free one)",
+    errno.EACCES: "pick another --port (0 picks a free one)",
+    errno.EADDRNOTAVAIL: "--host must be an address of this machine (0.0.0.0: all of them)",
+}
+
+
 def _serve(args: argparse.Namespace, out: TextIO) -> None:
     """Serve the emulator until interrupted, sending webhooks to ``--webhook`` URLs."""
-    from .testing import PUBLIC_KEY, SECRET_KEY, Emulator, EmulatorServer
+    from .testing import BASE_PATH, PUBLIC_KEY, SECRET_KEY, Emulator, EmulatorServer
 
+    remote = not _is_loopback(args.host)
+    if remote and not args.allow_remote:
+        raise _UsageError(
+            f"--host {args.host} is not a loopback address: other machines could reach the "
+            "emulator and its test keys there, over plain http; add --allow-remote if they "
+            "should (in a container, say)"
+        )
     if bool(args.webhook) != bool(args.webhook_secret):
         raise _UsageError("--webhook and --webhook-secret go together: give both, or neither")
     emulator = Emulator()
@@ -287,14 +413,29 @@ def _serve(args: argparse.Namespace, out: TextIO) -> None:
         server = EmulatorServer(emulator, host=args.host, port=args.port)
     except OSError as exc:
         reason = exc.strerror or str(exc)
+        hint = _BIND_HINTS.get(exc.errno or 0)
         raise _UsageError(
-            f"cannot listen on {args.host}:{args.port}: {reason}; pick another --port "
-            "(0 picks a free one)"
+            f"cannot listen on {args.host}:{args.port}: {reason}" + (f"; {hint}" if hint else "")
         ) from None
-    print(f"Emulator serving at {server.url}", file=out)
+    url, port = server.url, urllib.parse.urlsplit(server.url).port
+    every_interface = remote and ipaddress.IPv4Address(args.host).is_unspecified
+    if every_interface:
+        # 0.0.0.0 is every interface, not an address to connect to: loopback is one of them.
+        url = url.replace(f"//{args.host}:", "//127.0.0.1:", 1)
+        emulator.pages_url = url.removesuffix(BASE_PATH)  # the pages' links too
+    if remote:
+        print(
+            f"quickshops: warning: --allow-remote: other machines can reach the emulator on "
+            f"{args.host}:{port}, with its test keys, over plain http; a client there must opt "
+            "in with allow_insecure_http=True",
+            file=sys.stderr,
+        )
+    print(f"Emulator serving at {url}", file=out)
+    if every_interface:
+        print(f"  listening on: {args.host}:{port}, every interface of this machine", file=out)
     print(f"  secret key: {SECRET_KEY}\n  public key: {PUBLIC_KEY}", file=out)
-    for url in args.webhook:
-        print(f"  webhooks to: {url}", file=out)
+    for hook in args.webhook:
+        print(f"  webhooks to: {hook}", file=out)
     print("Press Ctrl+C to stop.", file=out, flush=True)
     try:
         server.serve_forever()
@@ -318,10 +459,9 @@ def _trigger(args: argparse.Namespace, out: TextIO) -> int:
     body = event_body(args.event, timestamp.replace("+00:00", "Z"), sample_data(args.event))
     delivery = deliver(webhook, args.event, body, attempts=1, retry_delay=0.0)
     if delivery.status is None:
-        print(
-            f"quickshops: error: {args.event} to {args.forward_to}: no answer "
-            f"({delivery.error}); is your endpoint serving?",
-            file=sys.stderr,
+        _error(
+            f"{args.event} to {args.forward_to}: no answer ({delivery.error}); is your "
+            "endpoint serving?"
         )
         return 1
     print(f"{args.event} -> {args.forward_to}: {delivery.status}", file=out)
@@ -362,11 +502,16 @@ def _run(args: argparse.Namespace) -> int:
             ) as qs:
                 print(_to_json(args.run(qs, args)))
     except _UsageError as exc:
-        print(f"quickshops: error: {exc}", file=sys.stderr)
+        _error(str(exc))
         return 2
     except QuickshopsError as exc:
         status = f"{exc.status} " if exc.status is not None else ""
         request_id = f" (request id {exc.request_id})" if exc.request_id else ""
-        print(f"quickshops: error: {status}{exc.code}: {exc.message}{request_id}", file=sys.stderr)
+        _error(f"{status}{exc.code}: {exc.message}{request_id}")
         return 1
     return 0
+
+
+def _error(message: str) -> None:
+    """Print an error as one line on stderr."""
+    print(f"quickshops: error: {_one_line(message)}", file=sys.stderr)

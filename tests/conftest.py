@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,6 +12,20 @@ pytest_plugins = ["quickshops.testing.pytest_plugin"]
 
 SECRET_KEY = "qk_secret_test_0123456789abcd"
 BASE_URL = "https://api.quickshops.app/v1"
+
+# The slow suites: the tests under tests/<name>/ carry the marker <name>, which plain
+# `pytest` deselects (pyproject.toml's addopts) and their nox sessions select.
+SLOW_SUITES = ("examples", "reliability")
+TESTS = Path(__file__).parent
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects by marker
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark each test of a slow suite with the suite's marker."""
+    for item in items:
+        for suite in SLOW_SUITES:
+            if TESTS / suite in item.path.parents:
+                item.add_marker(suite)
 
 
 @pytest.fixture

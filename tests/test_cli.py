@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import os
 import runpy
@@ -15,8 +16,9 @@ from typing import TYPE_CHECKING, Any
 import httpx2
 import pytest
 
-from quickshops import Quickshops, webhooks
-from quickshops._cli import _parser, main
+from quickshops import Quickshops, testing, webhooks
+from quickshops._cli import _add_operation, _parser, main
+from quickshops._endpoints import ENDPOINTS
 from quickshops.testing import (
     DIGITAL_PRODUCT_ID,
     MEMBER_SESSION_ID,
@@ -133,12 +135,58 @@ def _choices(parser: argparse.ArgumentParser, dest: str) -> dict[str, argparse.A
     return choices
 
 
+def all_parsers(parser: argparse.ArgumentParser) -> Iterator[argparse.ArgumentParser]:
+    """`parser` and the parser of every command under it, however deep."""
+    yield parser
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for command in action.choices.values():
+                yield from all_parsers(command)
+
+
 def test_every_option_has_help() -> None:
-    """Each operation's command describes itself and every one of its arguments."""
-    for (name, _), command in operation_commands().items():
-        assert command.description, command.prog
-        for argument in command._actions:
-            assert argument.help, f"{name} {command.prog}: {argument.dest}"
+    """Every command describes itself, each of its arguments and each of its subcommands."""
+    parsers = list(all_parsers(_parser()))
+    actions = [(parser, action) for parser in parsers for action in parser._actions]
+    missing = [f"{parser.prog}: no description" for parser in parsers if not parser.description]
+    missing += [
+        f"{parser.prog}: {action.option_strings or action.dest}"
+        for parser, action in actions
+        if not action.help or action.help == argparse.SUPPRESS
+    ]
+    missing += [
+        f"{parser.prog} {choice.dest}: no help in the list of commands"
+        for parser, action in actions
+        if isinstance(action, argparse._SubParsersAction)
+        for choice in action._choices_actions
+        if not choice.help
+    ]
+
+    assert [] == missing
+    assert len(parsers) > len(operation_commands()) > 20  # the walk reached every command
+
+
+def test_help_names_the_arguments_as_the_command_spells_them() -> None:
+    """The docstrings' argument names and None read as the command line's flags and words."""
+    commands = operation_commands()
+    checkout = {a.dest: a.help for a in commands["checkout", "create-session"]._actions}
+    media = {a.dest: a.help for a in commands["media", "list"]._actions}
+
+    assert "The cart to check out; or else pass --product-id." == checkout["cart_id"]
+    assert "How many of --product-id (1 or more); only with --product-id." == (checkout["quantity"])
+    assert "Only media of this kind (such as image); all if not given." == media["kind"]
+
+
+def test_an_argument_without_a_description_is_named() -> None:
+    """A resource method whose docstring misses an argument fails, naming the method."""
+
+    def list_things(self: object, colour: str | None = None) -> None:
+        """List things, of a colour; its docstring has no Args section."""
+
+    group = argparse.ArgumentParser().add_subparsers()
+
+    with pytest.raises(LookupError, match=r"list_things: the Args section .* describe 'colour'"):
+        _add_operation(group, ENDPOINTS[0], list_things)
 
 
 def test_api_error_is_one_line_on_stderr(
@@ -180,22 +228,126 @@ def test_missing_key_names_the_variables(capsys: pytest.CaptureFixture[str]) -> 
     [
         (["--port", "99999"], "'99999' is not a port: use 0 to 65535"),
         (["--port", "http"], "'http' is not a port"),
-        (["--host", "192.168.0.1"], "'192.168.0.1' is not a loopback address"),
-        (["--host", "0.0.0.0"], "'0.0.0.0' is not a loopback address"),  # noqa: S104
-        (["--host", "example.com"], "'example.com' is not a loopback address"),
+        (["--port", "\u0663"], "'\u0663' is not a port"),  # an Arabic-Indic 3, a digit to isdigit
+        (["--port", "\u00b2"], "'\u00b2' is not a port"),  # a superscript 2, too
+        (["--host", "example.com"], "'example.com' is not an IPv4 address or localhost"),
+        (["--host", "::1"], "'::1' is not an IPv4 address or localhost"),
     ],
 )
 def test_emulator_flags_are_checked(
     capsys: pytest.CaptureFixture[str], argv: list[str], message: str
 ) -> None:
-    """A bad --port or a --host other machines could reach is a usage error, not a traceback."""
+    """A bad --port or --host is a one-line usage error, not a traceback."""
     with pytest.raises(SystemExit) as exited:
         main(["emulator", *argv])
 
     assert 2 == exited.value.code
     err = capsys.readouterr().err
+    assert err.startswith("quickshops emulator: error: argument ")
     assert message in err
-    assert "Traceback" not in err
+    assert 1 == err.count("\n")
+
+
+@pytest.mark.parametrize("host", ["192.168.0.1", "0.0.0.0"])  # noqa: S104
+def test_a_host_other_machines_reach_needs_allow_remote(
+    capsys: pytest.CaptureFixture[str], host: str
+) -> None:
+    """Without --allow-remote, the emulator stays on loopback, and the error says how not to."""
+    status = main(["emulator", "--host", host, "--port", "0"])
+
+    out, err = capsys.readouterr()
+    assert (2, "") == (status, out)
+    assert err.startswith(f"quickshops: error: --host {host} is not a loopback address: ")
+    assert "add --allow-remote if they should" in err
+    assert 1 == err.count("\n")
+
+
+def serve_once(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, argv: list[str]
+) -> tuple[int, dict[str, Any]]:
+    """Run `quickshops emulator --port 0 ARGV`; once serving, ask the printed URL for /health.
+
+    Returns the exit status, and what the command printed before serving (``out`` and
+    ``err``), the bound URL, the emulator's pages URL and the health answer.
+    """
+    seen: dict[str, Any] = {}
+
+    def serve_one_request(self: EmulatorServer) -> None:
+        seen["out"], seen["err"] = capsys.readouterr()
+        seen["bound_url"], seen["pages_url"] = self.url, self.emulator.pages_url
+        self.start()
+        try:
+            printed_url = seen["out"].split()[3]  # Emulator serving at URL
+            seen["health"] = httpx2.get(f"{printed_url}/health", timeout=10).json()
+        finally:
+            self.stop()
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(EmulatorServer, "serve_forever", serve_one_request)
+    return main(["emulator", "--port", "0", *argv]), seen
+
+
+def test_allow_remote_serves_every_interface(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--allow-remote binds 0.0.0.0, prints a loopback URL clients can use, and warns once."""
+    status, seen = serve_once(capsys, monkeypatch, ["--host", "0.0.0.0", "--allow-remote"])  # noqa: S104
+
+    port = seen["bound_url"].split(":")[2].split("/")[0]
+    assert 0 == status
+    assert f"http://0.0.0.0:{port}/v1" == seen["bound_url"]
+    assert seen["out"].startswith(f"Emulator serving at http://127.0.0.1:{port}/v1\n")
+    assert f"  listening on: 0.0.0.0:{port}, every interface of this machine\n" in seen["out"]
+    assert seen["health"]["ok"] is True
+    assert f"http://127.0.0.1:{port}" == seen["pages_url"]  # the checkout pages' links
+    err = seen["err"]
+    assert err.startswith("quickshops: warning: --allow-remote: other machines can reach")
+    assert "allow_insecure_http=True" in err
+    assert 1 == err.count("\n")
+
+
+def test_allow_remote_on_loopback_changes_nothing(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a loopback --host the flag has nothing to allow: no warning, no second address."""
+    status, seen = serve_once(capsys, monkeypatch, ["--allow-remote"])
+
+    assert (0, "") == (status, seen["err"])
+    assert seen["out"].startswith(f"Emulator serving at {seen['bound_url']}\n")
+    assert "listening on" not in seen["out"]
+    assert seen["health"]["ok"] is True
+
+
+@pytest.mark.parametrize(
+    ("host", "error", "hint"),
+    [
+        ("192.0.2.1", None, "; --host must be an address of this machine"),  # TEST-NET-1
+        ("127.0.0.1", OSError(errno.EACCES, "Permission denied"), "; pick another --port"),
+        ("127.0.0.1", OSError("no socket today"), ": no socket today\n"),
+    ],
+)
+def test_a_host_that_cannot_be_bound_is_one_line(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    host: str,
+    error: OSError | None,
+    hint: str,
+) -> None:
+    """Why the address could not be bound, and what to change when there is a fix."""
+    if error is not None:
+
+        def refuse(*args: object, **kwargs: object) -> None:
+            raise error
+
+        monkeypatch.setattr(testing, "EmulatorServer", refuse)
+
+    status = main(["emulator", "--host", host, "--allow-remote", "--port", "0"])
+
+    out, err = capsys.readouterr()
+    assert (2, "") == (status, out)
+    assert err.startswith(f"quickshops: error: cannot listen on {host}:0: ")
+    assert hint in err
+    assert 1 == err.count("\n")
 
 
 def test_a_taken_port_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
@@ -208,6 +360,64 @@ def test_a_taken_port_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
     assert (2, "") == (status, out)
     assert err.startswith(f"quickshops: error: cannot listen on localhost:{port}: ")
     assert "pick another --port (0 picks a free one)" in err
+    assert 1 == err.count("\n")
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        ([], "quickshops: error: the following arguments are required: COMMAND"),
+        (["nope"], "quickshops: error: argument COMMAND: invalid choice: 'nope'"),
+        (["cart"], "quickshops cart: error: the following arguments are required: ACTION"),
+        (["cart", "get"], "quickshops cart get: error: the following arguments are required"),
+        (["cart", "get", "c", "extra"], "quickshops: error: unrecognized arguments: extra"),
+        (["products", "list", "--bogus"], "unrecognized arguments: --bogus"),
+        # a bad value of each type an operation's option has: int, bool, the cart lines
+        (["products", "list", "--limit", "ten"], "argument --limit: invalid int value: 'ten'"),
+        (["cart", "update-line", "c", "p", "1.5"], "argument QUANTITY: invalid int value"),
+        (["products", "list", "--include-inactive=no"], "ignored explicit argument 'no'"),
+        (["cart", "create", "--line", "p:x"], "'p:x' is not PRODUCT_ID or PRODUCT_ID:QUANTITY"),
+        (["--timeout", "soon", "health", "check"], "argument --timeout: invalid float value"),
+        (["--max-retries", "many", "health", "check"], "argument --max-retries: invalid int"),
+        (["--base-url"], "argument --base-url: expected one argument"),
+        (["webhooks", "trigger", "order.paid"], "argument event: invalid choice: 'order.paid'"),
+        (
+            ["emulator", "--webhook", "http://127.0.0.1:99999/h", "--webhook-secret", "s"],
+            "'http://127.0.0.1:99999/h' is not a URL: port out of range 0-65535",
+        ),
+        (
+            ["emulator", "--webhook", "http://[::1/h", "--webhook-secret", "s"],
+            "'http://[::1/h' is not a URL: invalid IPv6 URL",
+        ),
+        (
+            ["webhooks", "trigger", "order.completed", "--forward-to", "http://[::1]:x/h"],
+            "argument --forward-to: 'http://[::1]:x/h' is not a URL: port could not be cast",
+        ),
+    ],
+)
+def test_usage_errors_are_one_line(
+    capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    """argparse's errors are one line each: what is wrong, and which --help to read."""
+    with pytest.raises(SystemExit) as exited:
+        main(argv)
+
+    err = capsys.readouterr().err
+    assert 2 == exited.value.code
+    assert message in err
+    assert 1 == err.count("\n")
+    assert err.rstrip().endswith(" --help`)")
+    assert "usage:" not in err
+
+
+def test_control_characters_in_an_error_stay_on_its_line(
+    server: EmulatorServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An id with a newline, echoed in the API's message, is printed escaped."""
+    status, _, err = run(capsys, "products", "get", "two\nlines")
+
+    assert 1 == status
+    assert "Product two\\nlines not found" in err
     assert 1 == err.count("\n")
 
 

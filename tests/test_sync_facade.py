@@ -9,10 +9,12 @@ from typing import Any
 
 import pytest
 
+import quickshops
 from quickshops import AsyncQuickshops, Quickshops
 from tests.conftest import SECRET_KEY
 
-SYNC_DIR = Path(__file__).parent.parent / "quickshops" / "_sync"
+# Where the package is imported from: the source tree, or an installed wheel.
+SYNC_DIR = Path(quickshops.__file__).parent / "_sync"
 RESOURCES = ["health", "store", "products", "cart", "checkout", "subscription"]
 
 
@@ -65,7 +67,9 @@ def test_clients_have_twin_signatures() -> None:
 
 def test_sync_code_uses_no_event_loop_or_threads() -> None:
     """The generated code imports neither asyncio, anyio, trio nor threading."""
-    for path in SYNC_DIR.rglob("*.py"):
+    sources = sorted(SYNC_DIR.rglob("*.py"))
+    assert len(sources) >= 4, SYNC_DIR
+    for path in sources:
         source = path.read_text(encoding="utf-8")
         for forbidden in (
             r"\basyncio\b",
