@@ -112,7 +112,7 @@ def verifytypes(session: nox.Session) -> None:
 
     The SDK is installed as a user gets it (not editable), with its py.typed marker.
     """
-    install(session, "typecheck", sdk=(".",))
+    install(session, "verifytypes", sdk=(".",))
     session.run(
         "pyright",
         "--verifytypes",
