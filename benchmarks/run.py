@@ -515,6 +515,9 @@ def bench_import(repeats: int) -> dict[str, float]:
     runs = {
         "python -c pass": timed("pass"),
         "import httpx": timed("import httpx"),
+        # httpx imports its command line (click, rich) whenever click is installed, as
+        # it is here (uvicorn needs it); httpx2 never does. This is httpx without it.
+        "import httpx, no CLI": timed("import sys; sys.modules['click'] = None; import httpx"),
         "import httpx2": timed("import httpx2"),
         # The floor that the SDK's own dependencies set, before any of its own code.
         "import httpx2, attrs": timed("import httpx2, attrs"),
@@ -787,13 +790,17 @@ def main() -> int:
         (
             "import (net of startup)",
             f"{sdk_import * 1e3:.1f} ms",
-            f"import httpx {httpx_import * 1e3:.1f} ms, "
+            f"import httpx {httpx_import * 1e3:.1f} ms "
+            f"({imports['import httpx, no CLI'] * 1e3:.1f} ms without its CLI), "
             f"import httpx2 {imports['import httpx2'] * 1e3:.1f} ms, "
             f"import httpx2, attrs {imports['import httpx2, attrs'] * 1e3:.1f} ms",
         )
     )
-    over_httpx = sdk_import / httpx_import
-    ratio("import / httpx", over_httpx, "<= 1.15", over_httpx <= 1.15)
+    # The target is held against httpx without its CLI: click being installed or not
+    # must not decide it.
+    over_httpx = sdk_import / imports["import httpx, no CLI"]
+    ratio("import / httpx without its CLI", over_httpx, "<= 1.15", over_httpx <= 1.15)
+    summary.append(f"import / httpx with its CLI {sdk_import / httpx_import:.2f}")
     summary.append(f"import / httpx2 {sdk_import / imports['import httpx2']:.2f}")
     summary.append(
         f"import httpx2, attrs / httpx {imports['import httpx2, attrs'] / httpx_import:.2f}"
