@@ -139,10 +139,11 @@ def _decode_items(cls: type[T], value: Any, ctx: Context, where: str) -> list[T]
         raise _fail(ctx, where, f"a list of {cls.__name__}", value)
     decode_one = decoder_of(cls)
     deferred = _deferred_plan(cls)
+    items = None if deferred is None else deferred.defer(value, ctx[1])
+    if items is not None:
+        return items
     try:
-        if deferred is None:
-            return [decode_one(item, ctx, where) for item in value]
-        return deferred.decode_items(value, ctx, where, decode_one)
+        return [decode_one(item, ctx, where) for item in value]
     except APIResponseValidationError:  # decode again, naming each item: this one raises
         return [decode_one(item, ctx, f"{where}[{i}]") for i, item in enumerate(value)]
 
@@ -541,18 +542,16 @@ class _DeferredPlan:
         strings = [i for i, f in enumerate(fields) if f.metadata["kind"] is _str_list]
         self.strings = strings[0] if strings else None
 
-    def decode_items(
-        self, value: list[Any], ctx: Context, where: str, decode_one: Convert
-    ) -> list[Any]:
-        """Defer every item if all of them pass the check, else decode them all now."""
+    def defer(self, value: list[Any], request_id: str | None) -> list[Any] | None:
+        """The deferred items, if every item passes the check; else None (decode them)."""
         try:
             rows = list(map(self.read, value))
         except (KeyError, TypeError):  # a key absent, or an item not an object
-            rows = None
-        if rows is None or not self._accepts(rows):
-            return [decode_one(item, ctx, where) for item in value]
+            return None
+        if not self._accepts(rows):
+            return None
         items = list(map(object.__new__, itertools.repeat(self.cls, len(value))))
-        _consume(map(_WIRE.__set__, items, zip(value, itertools.repeat(ctx[1]))))
+        _consume(map(_WIRE.__set__, items, zip(value, itertools.repeat(request_id))))
         return items
 
     def _accepts(self, rows: list[tuple[Any, ...]]) -> bool:
@@ -569,13 +568,9 @@ class _DeferredPlan:
     def fill(self, item: Any, wire: tuple[dict[str, Any], str | None]) -> None:
         """Set every field of a deferred item from its checked wire dict, with ``__init__``."""
         data, request_id = wire
-        values = self.read(data)
+        values = list(self.read(data))
         if self.strings is not None and values[self.strings] is not None:
-            values = (
-                *values[: self.strings],
-                tuple(values[self.strings]),
-                *values[self.strings + 1 :],
-            )
+            values[self.strings] = tuple(values[self.strings])
         names = self.names
         extra = {} if len(data) == len(names) else {k: data[k] for k in data if k not in names}
         self.cls.__init__(item, *values, extra=extra, request_id=request_id)
