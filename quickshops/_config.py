@@ -34,6 +34,8 @@ USER_AGENT = f"quickshops-python/{__version__}"
 # Header values may not contain control characters: a newline would split the header.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _HEADER_NAME = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
+_FRAMING = frozenset({"content-length", "transfer-encoding", "host", "connection"})
+"""Headers that frame a request: the HTTP library sets them for each request."""
 
 
 def is_header_safe(value: str) -> bool:
@@ -198,6 +200,12 @@ def build_headers(api_key: str, default_headers: Mapping[str, str] | None) -> di
         if name.lower() == "x-api-key":
             raise InvalidRequestError(
                 "default_headers must not carry x-api-key; pass the key as api_key=..."
+            )
+        if name.lower() in _FRAMING:
+            raise InvalidRequestError(
+                f"default_headers must not carry {name}: the HTTP library frames each "
+                "request itself (its length, encoding, host and connection), and a fixed "
+                "value would break every request. Leave it out."
             )
         if name.lower() == "idempotency-key":
             raise InvalidRequestError(

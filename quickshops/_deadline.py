@@ -1,7 +1,12 @@
-"""The total bound of a call (``total_timeout``): its deadline, and what reaching it raises.
+"""The total bound of a call (``total_timeout``): its clock, its deadline, its error.
 
-No I/O here. The sender sets `DEADLINE` for the length of a call; the SDK's own
-connection pools read it on every socket operation (`_async/_deadline.py`), so that
+No I/O here. Each client measures waiting time on a `Clock` of its own (shared with its
+`with_options` copies): monotonic seconds, plus the waits it skipped instead of sleeping
+them (``instant_retries``). One client skipping hours of backoff in a test therefore
+moves no other client's deadline or rate-limit pause.
+
+The sender sets `DEADLINE` to the call's `Deadline` for the length of a call; the SDK's
+own connection pools read it on every socket operation (`_async/_backend.py`), so that
 neither a server dripping its headers nor one dripping its body a byte at a time can
 keep a call past its deadline, on the sync client as on the async one, without a
 helper thread or an event loop.
@@ -10,6 +15,7 @@ helper thread or an event loop.
 from __future__ import annotations
 
 import contextvars
+import threading
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -19,22 +25,44 @@ if TYPE_CHECKING:
     from ._config import ClientConfig
     from ._request import Call
 
-_skipped = 0.0
 _instant = False  # every client's waits skipped (`quickshops.testing.instant_retries`)
 
 
-def clock() -> float:
-    """The clock deadlines and rate-limit pauses are measured on.
+class Clock:
+    """The clock one client measures deadlines and rate-limit pauses on.
 
-    Monotonic seconds, plus any time skipped instead of slept (`skip`).
+    Calling it gives monotonic seconds plus every wait skipped with `skip`.
     """
-    return time.monotonic() + _skipped
+
+    __slots__ = ("_lock", "_skipped")
+
+    def __init__(self) -> None:
+        self._skipped = 0.0
+        self._lock = threading.Lock()
+
+    def __call__(self) -> float:
+        """The clock's reading, in seconds."""
+        return time.monotonic() + self._skipped
+
+    def skip(self, seconds: float) -> None:
+        """Move the clock forward by `seconds`: what a wait skipped, not slept, leaves."""
+        with self._lock:
+            self._skipped += seconds
 
 
-def skip(seconds: float) -> None:
-    """Move `clock` forward by `seconds`: what a sleep that is skipped, not slept, leaves."""
-    global _skipped
-    _skipped += seconds
+class Deadline:
+    """When one call must end, on its client's clock."""
+
+    __slots__ = ("at", "clock")
+
+    def __init__(self, clock: Clock, seconds: float) -> None:
+        self.clock = clock
+        self.at = clock() + seconds
+        """The clock's reading by which the call must end."""
+
+    def left(self) -> float:
+        """Seconds left before the deadline (zero or less once it has passed)."""
+        return self.at - self.clock()
 
 
 def set_instant(instant: bool) -> bool:
@@ -47,16 +75,16 @@ def set_instant(instant: bool) -> bool:
 def skips_waits(config: ClientConfig) -> bool:
     """Whether a client with `config` skips its backoff and rate-limit waits now.
 
-    A skipped wait moves `clock` forward instead: it still counts against
+    A skipped wait moves the client's `Clock` forward instead: it still counts against
     ``total_timeout``, and a rate-limit pause still ends when its time has passed.
     """
     return _instant or config.instant_retries
 
 
-DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar(
+DEADLINE: contextvars.ContextVar[Deadline | None] = contextvars.ContextVar(
     "quickshops_deadline", default=None
 )
-"""The `clock` reading by which the current call must end; None outside a bounded call."""
+"""The deadline of the current call; None outside a bounded call."""
 
 
 def remaining(timeout: float | None) -> float | None:
@@ -70,7 +98,7 @@ def remaining(timeout: float | None) -> float | None:
     deadline = DEADLINE.get()
     if deadline is None:
         return timeout
-    left = deadline - clock()
+    left = deadline.left()
     if left <= 0:
         raise TimeoutError("the call's total_timeout has passed")
     return left if timeout is None else min(timeout, left)

@@ -16,7 +16,7 @@ from ._exceptions import (
     QuickshopsError,
 )
 from ._response import error_from_response, masked
-from ._stack import library_of
+from ._stack import ERROR_KINDS, library_of, lower_errors
 
 if TYPE_CHECKING:
     from ._config import ClientConfig
@@ -28,22 +28,34 @@ _EVENT_LOOP = re.compile(r"event loop|different loop", re.IGNORECASE)
 def send_error(exc: Exception, call: Call[Any], config: ClientConfig) -> QuickshopsError | None:
     """Map an exception raised while sending to the SDK's error; None if it is not one to map.
 
-    Every exception of httpx2 or httpx is mapped, and the `RuntimeError` of a pool used
-    under another event loop than the one that opened its connections.
+    Mapped: every exception of httpx2 or httpx; those of the layers below them that
+    reach the caller (a protocol error of h11 or h2, an `ssl` error or another
+    `OSError`), as httpx2 maps its own; and the `RuntimeError` of a pool used under
+    another event loop than the one that opened its connections.
     """
-    library = library_of(exc)
+    library = library_of(exc, *ERROR_KINDS)
     if library is None:
+        if isinstance(exc, lower_errors()):
+            return _connection_error(exc, call, config)
         return unusable_pool_error(exc, call, config) if is_event_loop_error(exc) else None
-    name = type(exc).__name__
-    error: QuickshopsError
     if isinstance(exc, library.HTTPStatusError):  # raised by a caller's event hook
         return error_from_response(exc.response, call, config)
     if isinstance(exc, library.DecodingError):  # a 2xx whose body cannot be decoded
-        error = APIResponseValidationError(
-            f"Unexpected response from {call.route}: its body could not be decoded ({name}: {exc})."
+        return masked(
+            APIResponseValidationError(
+                f"Unexpected response from {call.route}: its body could not be decoded "
+                f"({type(exc).__name__}: {exc})."
+            ),
+            config,
         )
-    elif isinstance(exc, library.TimeoutException):
-        error = APITimeoutError(
+    return _connection_error(exc, call, config)
+
+
+def _connection_error(exc: Exception, call: Call[Any], config: ClientConfig) -> APIConnectionError:
+    """The error of an attempt that got no usable answer: a timeout, or anything else."""
+    name = type(exc).__name__
+    if isinstance(exc, TimeoutError) or library_of(exc, "TimeoutException") is not None:
+        error: APIConnectionError = APITimeoutError(
             f"{call.route} timed out ({name}); the timeout of each attempt is {config.timeout!r}."
         )
     else:
@@ -56,8 +68,7 @@ def send_error(exc: Exception, call: Call[Any], config: ClientConfig) -> Quicksh
 
 def is_decoding_error(exc: Exception) -> bool:
     """Tell whether `exc` is httpx2's or httpx's error for a body it cannot decompress."""
-    library = library_of(exc)
-    return library is not None and isinstance(exc, library.DecodingError)
+    return library_of(exc, "DecodingError") is not None
 
 
 def forked_client_error(call: Call[Any]) -> APIConnectionError:

@@ -54,7 +54,5 @@ def _deeper_than(value: Any, max_depth: int) -> bool:
         children = item.values() if isinstance(item, dict) else item
         if depth > max_depth:
             return True
-        stack.extend(
-            (child, depth + 1) for child in children if isinstance(child, (dict, list))
-        )
+        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
     return False

@@ -22,9 +22,9 @@ import collections
 import contextvars
 import random
 import threading
+import time
 from collections.abc import Callable
-
-from ._deadline import clock as deadline_clock
+from typing import Any
 
 SAFETY = 1.1
 """How much slower than the estimated rate the calls go after a refusal."""
@@ -43,10 +43,11 @@ HISTORY = 512
 ROUTES = 256
 """How many routes are remembered (`qs.request` may call many)."""
 
-TURN: contextvars.ContextVar[tuple[RateLimits, str, float] | None] = contextvars.ContextVar(
-    "quickshops_turn", default=None
+TURN: contextvars.ContextVar[tuple[RateLimits, str, float, Callable[[float], Any]] | None] = (
+    contextvars.ContextVar("quickshops_turn", default=None)
 )
-"""The rate limits, route and time of the current attempt's turn, while it is being sent.
+"""The rate limits, route and time of the current attempt's turn, while it is being sent,
+and how its client waits (it sleeps, or moves its clock when it skips waits).
 
 The SDK's own pools look at it when they write the request: one that waited in the
 pool for a connection while its route was refused again takes a new turn first."""
@@ -84,14 +85,15 @@ class RateLimits:
     """The rate-limit pauses of one client's routes, shared by its calls.
 
     Args:
-        clock: Monotonic seconds, by default the deadlines' clock.
+        clock: Monotonic seconds: the client's `quickshops._deadline.Clock`, which
+            also measures its deadlines.
         jitter: A random number in [0, 1).
 
     """
 
     def __init__(
         self,
-        clock: Callable[[], float] = deadline_clock,
+        clock: Callable[[], float] = time.monotonic,
         jitter: Callable[[], float] = random.random,
     ) -> None:
         self._clock = clock

@@ -220,8 +220,10 @@ def build_request(
     content = None
     if call.json is not None:
         try:
-            content = json.dumps(call.json, separators=(",", ":"), ensure_ascii=False).encode()
-        except (TypeError, ValueError) as exc:
+            content = json.dumps(
+                call.json, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+            ).encode()
+        except (TypeError, ValueError) as exc:  # NaN and infinities are not JSON either
             raise InvalidRequestError(f"{call.route}: the body is not JSON ({exc}).") from exc
         headers["content-type"] = "application/json"
     if call.is_mutation:

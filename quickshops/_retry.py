@@ -27,7 +27,6 @@ from ._constants import (
     RETRY_JITTER,
     RETRY_STATUSES,
 )
-from ._deadline import clock
 from ._exceptions import APIConnectionError, APIStatusError, RateLimitError
 
 if TYPE_CHECKING:
@@ -36,6 +35,7 @@ if TYPE_CHECKING:
     import tenacity
 
     from ._config import ClientConfig
+    from ._deadline import Deadline
     from ._ratelimit import RateLimits
 
 
@@ -157,7 +157,7 @@ class RetryStop:
         out_of_time: Whether it stopped because the next wait would pass the deadline.
     """
 
-    def __init__(self, config: ClientConfig, deadline: float | None) -> None:
+    def __init__(self, config: ClientConfig, deadline: Deadline | None) -> None:
         self.max_retries = config.max_retries
         self.deadline = deadline
         self.spent = 0
@@ -169,7 +169,7 @@ class RetryStop:
         if self.spent > self.max_retries:
             return True
         sleep = retry_state.upcoming_sleep
-        if self.deadline is not None and clock() + sleep >= self.deadline:
+        if self.deadline is not None and sleep >= self.deadline.left():
             self.out_of_time = True
             return True
         return False

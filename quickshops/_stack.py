@@ -10,10 +10,15 @@ mapped to the SDK's own, so neither leaks out of a call.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.cookiejar
+import importlib.util
+import ipaddress
 import os
 import sys
+import urllib.request
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 import httpx2
@@ -23,9 +28,10 @@ from ._exceptions import InvalidRequestError
 
 if TYPE_CHECKING:
     import ssl
-    from types import ModuleType
+    from collections.abc import Callable, Iterator
     from typing import TypeAlias
 
+    import httpcore2
     import httpx
 
     AsyncHTTPClient: TypeAlias = httpx2.AsyncClient | httpx.AsyncClient
@@ -34,21 +40,51 @@ if TYPE_CHECKING:
     HTTPResponse: TypeAlias = httpx2.Response | httpx.Response
     HTTPHeaders: TypeAlias = httpx2.Headers | httpx.Headers
 
-LIBRARIES = frozenset({"httpx2", "httpx"})
-"""The libraries whose clients, requests, responses and errors the SDK understands."""
 
+def libraries() -> tuple[ModuleType, ...]:
+    """The HTTP libraries whose objects the SDK understands: httpx2, and httpx once loaded.
 
-def library_of(obj: object) -> ModuleType | None:
-    """Return the HTTP library (the ``httpx2`` or ``httpx`` module) `obj` comes from.
-
-    A subclass defined elsewhere (a caller's own transport error, say) counts as its
-    library's. None when `obj` belongs to neither.
+    The SDK never imports httpx: an httpx object can exist only once something else
+    has imported it.
     """
-    for cls in type(obj).__mro__:
-        root = cls.__module__.partition(".")[0]
-        if root in LIBRARIES:
-            return sys.modules[root]
+    httpx = sys.modules.get("httpx")
+    return (httpx2,) if not isinstance(httpx, ModuleType) else (httpx2, httpx)
+
+
+def library_of(obj: object, *kinds: str) -> ModuleType | None:
+    """Return the library (the ``httpx2`` or ``httpx`` module) `obj` is an instance of.
+
+    `kinds` names the library's public classes to test (``"AsyncClient"``,
+    ``"Timeout"``...); a subclass defined elsewhere (a caller's own transport error,
+    say) counts as its library's. None when `obj` is an instance of none of them.
+
+    Only `isinstance` decides, never a class's ``__module__`` or name: other SDKs in the
+    process (openai, anthropic) rewrite ``__module__`` of the httpx2 classes they
+    re-export.
+    """
+    for library in libraries():
+        classes = tuple(getattr(library, kind) for kind in kinds)
+        if isinstance(obj, classes):
+            return library
     return None
+
+
+ERROR_KINDS = ("HTTPError", "InvalidURL", "CookieConflict", "StreamError")
+"""The bases of every exception httpx2 and httpx raise."""
+
+
+def lower_errors() -> tuple[type[Exception], ...]:
+    """The errors of the layers below httpx2 that can reach its caller.
+
+    An `OSError` (an `ssl.SSLError` among them), and the protocol errors of h11 and h2
+    once they are loaded: an error of either can only be raised once it is.
+    """
+    errors: list[type[Exception]] = [OSError]
+    for module, name in (("h11", "ProtocolError"), ("h2.exceptions", "H2Error")):
+        loaded = sys.modules.get(module)
+        if isinstance(loaded, ModuleType):
+            errors.append(getattr(loaded, name))
+    return tuple(errors)
 
 
 _PROXY_VARIABLES = (
@@ -91,33 +127,140 @@ def shared_tls_context() -> ssl.SSLContext:
     return _tls_context(os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR"))
 
 
-def own_client(cls: type[Any], timeout: httpx2.Timeout) -> Any:
+def own_client(
+    cls: type[Any], timeout: httpx2.Timeout, transport: Callable[[httpcore2.Proxy | None], Any]
+) -> Any:
     """Make the connection pool the SDK owns: `cls` is ``httpx2.AsyncClient`` or ``Client``.
 
+    `transport` makes the transport of the direct route (given None) and of each proxy
+    the environment names: the SDK's own, bounded by each call (`_async/_backend.py`).
+
     - Redirects are never followed: the key must not reach another host.
-    - The pool keeps as many connections alive as it may open, so that a burst does not
-      make it close and reopen them (see `DEFAULT_LIMITS`).
     - It stores no cookies: a client shared by a web server's users must not carry one
       user's cookies into another's requests, nor grow a header with every response.
-    - A proxy from the environment is used for the API, never for a loopback host (the
-      emulator), which would receive the key in the clear.
-    - Its TLS context is the process's one (`shared_tls_context`), not a new one.
+    - A proxy from the environment (`environment_proxies`) is used for the API, never
+      for a loopback host (the emulator), which would receive the key in the clear.
 
     Raises:
         InvalidRequestError: The environment names a proxy that cannot be used.
 
     """
     try:
+        mounts = {
+            pattern: None if url is None else transport(core_proxy(httpx2.Proxy(url)))
+            for pattern, url in environment_proxies().items()
+        }
         return cls(
+            transport=transport(None),
+            mounts={**mounts, **_LOOPBACK},
             timeout=timeout,
-            limits=DEFAULT_LIMITS,
             follow_redirects=False,
             cookies=http.cookiejar.CookieJar(policy=_NoCookies()),
-            mounts=_LOOPBACK,
-            verify=shared_tls_context(),
         )
     except (ImportError, ValueError, httpx2.InvalidURL) as exc:  # a proxy it cannot use
         raise _proxy_error(exc) from exc
+
+
+def pool_options() -> dict[str, Any]:
+    """The options of every httpcore2 pool the SDK owns, but its network backend.
+
+    - It keeps as many connections alive as it may open, so that a burst does not make
+      it close and reopen them (see `DEFAULT_LIMITS`).
+    - Its TLS context is the process's one (`shared_tls_context`), not a new one.
+    """
+    return {
+        "ssl_context": shared_tls_context(),
+        "max_connections": DEFAULT_LIMITS.max_connections,
+        "max_keepalive_connections": DEFAULT_LIMITS.max_keepalive_connections,
+        "keepalive_expiry": DEFAULT_LIMITS.keepalive_expiry,
+    }
+
+
+def environment_proxies() -> dict[str, str | None]:
+    """The proxies the environment names, read as httpx2 reads them.
+
+    URL patterns (``https://``, ``all://*example.com``) to a proxy URL, or to None for
+    a host of ``NO_PROXY``, which is reached directly; ``NO_PROXY=*`` means no proxy.
+    """
+    found = urllib.request.getproxies()
+    mounts: dict[str, str | None] = {}
+    for scheme in ("http", "https", "all"):
+        url = found.get(scheme)
+        if url:
+            mounts[f"{scheme}://"] = url if "://" in url else f"http://{url}"
+    for host in (part.strip() for part in found.get("no", "").split(",")):
+        if host == "*":
+            return {}
+        if host:
+            mounts[_direct_pattern(host)] = None
+    return mounts
+
+
+def _direct_pattern(host: str) -> str:
+    """The URL pattern of a ``NO_PROXY`` entry: a URL, an address, or a domain and below."""
+    if "://" in host:
+        return host
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return f"all://{host}" if host.lower() == "localhost" else f"all://*{host}"
+    return f"all://[{host}]" if address.version == 6 else f"all://{host}"
+
+
+def core_proxy(proxy: httpx2.Proxy) -> httpcore2.Proxy:
+    """`proxy` as httpcore2 takes it, for a pool the SDK makes.
+
+    Raises:
+        ImportError: A SOCKS proxy, without the package that speaks it.
+
+    """
+    import httpcore2
+
+    url = proxy.url
+    if url.scheme in ("socks5", "socks5h") and importlib.util.find_spec("socksio") is None:
+        raise ImportError("a SOCKS proxy needs the socksio package")
+    return httpcore2.Proxy(
+        url=httpcore2.URL(
+            scheme=url.raw_scheme, host=url.raw_host, port=url.port, target=url.raw_path
+        ),
+        auth=proxy.raw_auth,
+        headers=proxy.headers.raw,
+        ssl_context=proxy.ssl_context,
+    )
+
+
+_CORE_ERRORS = (
+    "ConnectTimeout",
+    "ReadTimeout",
+    "WriteTimeout",
+    "PoolTimeout",
+    "TimeoutException",
+    "ConnectError",
+    "ReadError",
+    "WriteError",
+    "ProxyError",
+    "UnsupportedProtocol",
+    "LocalProtocolError",
+    "RemoteProtocolError",
+    "ProtocolError",
+    "NetworkError",
+)
+"""The errors httpcore2 raises, each also an httpx2 error of the same name; the most
+specific first, so that the first match is the one raised."""
+
+
+@contextlib.contextmanager
+def httpx2_errors() -> Iterator[None]:
+    """Raise httpcore2's errors as the httpx2 errors of the same name, as a transport must."""
+    import httpcore2
+
+    try:
+        yield
+    except Exception as exc:
+        for name in _CORE_ERRORS:
+            if isinstance(exc, getattr(httpcore2, name)):
+                raise getattr(httpx2, name)(str(exc)) from exc
+        raise
 
 
 def _proxy_error(exc: Exception) -> InvalidRequestError:
@@ -157,7 +300,6 @@ def as_timeout(timeout: Any) -> httpx2.Timeout | None:
     Always a copy: a `Timeout` is mutable, and a client must share one neither with its
     caller nor with the default of the clients' ``timeout`` argument.
     """
-    library = library_of(timeout)
-    if library is not None and isinstance(timeout, library.Timeout):
-        return httpx2.Timeout(**timeout.as_dict())
-    return None
+    if library_of(timeout, "Timeout") is None:
+        return None
+    return httpx2.Timeout(**timeout.as_dict())

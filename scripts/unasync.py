@@ -40,7 +40,10 @@ DIRS = [("quickshops/_async", "quickshops/_sync"), ("tests/_async", "tests/_sync
 
 # Whole names, rewritten by unasync wherever they appear as a token or a string.
 TOKEN_REPLACEMENTS = {
+    "AnyIOBackend": "SyncBackend",
+    "AsyncBaseTransport": "BaseTransport",
     "AsyncClient": "Client",
+    "AsyncConnectionPool": "ConnectionPool",
     "AsyncHTTPClient": "HTTPClient",
     "AsyncNetworkBackend": "NetworkBackend",
     "AsyncNetworkStream": "NetworkStream",
@@ -51,6 +54,7 @@ TOKEN_REPLACEMENTS = {
     "aiter_bytes": "iter_bytes",
     "anyio": "time",
     "async_client": "client",
+    "handle_async_request": "handle_request",
 }
 # Text inside docstrings and comments, which unasync leaves alone.
 TEXT_REPLACEMENTS = [

@@ -133,10 +133,15 @@ def test_bad_max_retries_are_refused(retries: object) -> None:
         {"X-Api-Key": "qk_other"},
         {"Idempotency-Key": "same-for-every-call"},
         {"x-ok": "café"},
+        {"Content-Length": "0"},
+        {"content-length": "5"},
+        {"Transfer-Encoding": "chunked"},
+        {"Host": "api.example"},
+        {"Connection": "close"},
     ],
 )
 def test_bad_default_headers_are_refused(headers: dict[str, object]) -> None:
-    """A header that would split, has a bad name or value, or carries the key is refused."""
+    """Refused: a header that splits or frames requests, a bad name or value, the key."""
     with pytest.raises(InvalidRequestError, match="default_headers"):
         build_headers(SECRET_KEY, headers)  # type: ignore[arg-type]
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from quickshops._config import ClientConfig
-from quickshops._deadline import DEADLINE, clock, remaining, skip, total_timeout_error
+from quickshops._deadline import DEADLINE, Clock, Deadline, remaining, total_timeout_error
 from quickshops._endpoints import HEALTH_CHECK
 from quickshops._request import call
 from tests.conftest import SECRET_KEY
@@ -18,7 +20,7 @@ def test_without_a_deadline_a_timeout_is_kept() -> None:
 
 def test_a_timeout_is_shortened_to_what_is_left() -> None:
     """Inside a bounded call, a timeout is at most the time left; none becomes that."""
-    token = DEADLINE.set(clock() + 2.0)
+    token = DEADLINE.set(Deadline(Clock(), 2.0))
     try:
         assert 1.0 == remaining(1.0)
         left = remaining(None)
@@ -31,7 +33,7 @@ def test_a_timeout_is_shortened_to_what_is_left() -> None:
 
 def test_past_the_deadline_nothing_starts() -> None:
     """Once the deadline has passed, any operation fails at once."""
-    token = DEADLINE.set(clock() - 0.1)
+    token = DEADLINE.set(Deadline(Clock(), -0.1))
     try:
         with pytest.raises(TimeoutError, match="total_timeout has passed"):
             remaining(5.0)
@@ -39,12 +41,17 @@ def test_past_the_deadline_nothing_starts() -> None:
         DEADLINE.reset(token)
 
 
-def test_skipping_moves_the_clock() -> None:
-    """A skipped sleep moves the clock as a slept one would."""
-    before = clock()
-    skip(3.0)
+def test_skipping_moves_only_that_clock() -> None:
+    """A skipped wait moves its own clock as a slept one would, and no other clock."""
+    mine, other = Clock(), Clock()
+    deadline = Deadline(other, 5.0)
+    before = mine()
 
-    assert clock() - before >= 3.0
+    mine.skip(3600.0)
+
+    assert mine() - before >= 3600.0
+    assert 4.0 < deadline.left() <= 5.0
+    assert abs(other() - time.monotonic()) < 1.0
 
 
 def test_the_total_timeout_error_says_what_was_bounded() -> None:

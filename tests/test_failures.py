@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import ssl
 from typing import Any
 
+import h11
 import pytest
 
-from quickshops import APIResponseValidationError, NotFoundError
+from quickshops import APIConnectionError, APIResponseValidationError, NotFoundError
 from quickshops._config import ClientConfig
 from quickshops._endpoints import one
 from quickshops._failures import send_error
@@ -65,3 +67,24 @@ def test_exceptions_of_neither_library_are_not_mapped() -> None:
     refused = send_error(RuntimeError("event loop is closed"), CALL, CONFIG)
     assert refused is not None
     assert "cannot be used (event loop is closed)" in refused.message
+
+
+@pytest.mark.parametrize(
+    ("exc", "code"),
+    [
+        (h11.LocalProtocolError("Too little data for declared Content-Length"), "CONNECTION_ERROR"),
+        (h11.RemoteProtocolError("illegal status line"), "CONNECTION_ERROR"),
+        (ssl.SSLError(1, "record layer failure"), "CONNECTION_ERROR"),
+        (ConnectionResetError(104, "Connection reset by peer"), "CONNECTION_ERROR"),
+        (TimeoutError("timed out"), "TIMEOUT"),
+    ],
+)
+def test_errors_of_the_layers_below_httpx2_are_mapped_like_its_own(
+    exc: Exception, code: str
+) -> None:
+    """h11's protocol errors, ssl errors and any OSError are connection errors, or timeouts."""
+    error = send_error(exc, CALL, CONFIG)
+
+    assert isinstance(error, APIConnectionError)
+    assert code == error.code
+    assert type(exc).__name__ in error.message

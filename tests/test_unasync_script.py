@@ -116,28 +116,27 @@ def test_ruff_mends_what_the_renaming_breaks() -> None:
     """Imports that the renaming duplicates or unsorts come out single and sorted."""
     source = (ROOT / "tests" / "_async" / "conftest.py").read_text()
     conftest = (ROOT / "tests" / "_sync" / "conftest.py").read_text()
+    renamed = (ROOT / "tests" / "_async" / "test_transport.py").read_text()
+    transport = (ROOT / "tests" / "_sync" / "test_transport.py").read_text()
 
     assert "from collections.abc import AsyncIterator, Iterator" in source
     assert "    from collections.abc import Iterator\n" in conftest
-    assert conftest.index("import time\n") < conftest.index("from typing import TYPE_CHECKING")
+    assert "\nimport anyio\nimport httpx\n" in renamed  # a third-party import...
+    assert "import logging\nimport time\nfrom datetime" in transport  # ...now a standard one
 
 
 def test_check_fails_on_unformatted_code(repo: Path) -> None:
     """Code as unasync alone writes it, imports unsorted, is not what the check expects."""
-    target = repo / "tests" / "_sync" / "conftest.py"
-    target.write_text(
-        target.read_text().replace(
-            "import time\nfrom typing import TYPE_CHECKING\n",
-            "from typing import TYPE_CHECKING\n\nimport time\n",
-        )
-    )
+    target = repo / "tests" / "_sync" / "test_transport.py"
+    unsorted = target.read_text().replace("import time\n", "", 1)
+    target.write_text(unsorted.replace("import httpx\n", "import time\nimport httpx\n", 1))
 
     failed = unasync(repo, "--check")
     unasync(repo)
 
     assert 1 == failed.returncode
-    assert "tests/_sync/conftest.py differs" in failed.stderr
-    assert (ROOT / "tests" / "_sync" / "conftest.py").read_text() == target.read_text()
+    assert "tests/_sync/test_transport.py differs" in failed.stderr
+    assert (ROOT / "tests" / "_sync" / "test_transport.py").read_text() == target.read_text()
 
 
 def test_the_event_loop_fixture_is_dropped(repo: Path) -> None:

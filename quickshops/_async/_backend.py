@@ -1,4 +1,4 @@
-"""The network backend of the SDK's own pools: the call's deadline and rate-limit turn.
+"""The transport of the SDK's own pools, and its network backend: the call's deadline and turn.
 
 httpx2 bounds each read and write by its own timeout, so a server sending a byte at a
 time never trips it. Wrapped in the call backend, every connect, TLS handshake, read
@@ -10,20 +10,30 @@ It also holds back a request that waited in the pool for a connection while its 
 was refused (`quickshops._ratelimit.TURN`): before its first byte is written, it takes
 a new rate-limit turn, so that a burst queued in the pool does not meet the same
 refusal.
+
+httpx2 offers no public way to choose the network backend of its own transport's pool,
+so the SDK's pools use the call transport below: an httpx2 transport over a pool made
+with httpcore2's public ``network_backend=`` argument. No private attribute of either
+library is read or replaced.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
+import httpx2
+
+from .. import _stack as stack
 from .._deadline import remaining
 from .._ratelimit import TURN
+from .._stack import httpx2_errors, pool_options
 
 if TYPE_CHECKING:
     import ssl
-    from collections.abc import Iterable
+    from collections.abc import AsyncIterable, AsyncIterator, Iterable
 
     import httpcore2
+    from httpcore2 import AsyncNetworkBackend
 
 
 def _bounded(timeout: float | None, error: str) -> float | None:
@@ -46,9 +56,8 @@ class AsyncCallStream:
     It is a network stream to httpcore2 by its methods, which is all httpcore2 asks.
     """
 
-    def __init__(self, stream: httpcore2.AsyncNetworkStream, backend: AsyncCallBackend) -> None:
+    def __init__(self, stream: httpcore2.AsyncNetworkStream) -> None:
         self._stream = stream
-        self._backend = backend
 
     async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
         """Read, for at most the time left."""
@@ -58,13 +67,13 @@ class AsyncCallStream:
         """Write, for at most the time left, once the route's rate-limit turn has come."""
         turn = TURN.get()
         if turn is not None and turn[0].refused_since(turn[1], turn[2]):
-            limits, route, _ = turn
+            limits, route, _, sleep = turn
             for wait in (limits.paused_for, limits.turn, limits.space):
                 seconds = wait(route)
                 if seconds:
                     _bounded(seconds, "WriteTimeout")
-                    await self._backend.sleep(seconds)
-            TURN.set((limits, route, limits.now()))
+                    await sleep(seconds)
+            TURN.set((limits, route, limits.now(), sleep))
         await self._stream.write(buffer, _bounded(timeout, "WriteTimeout"))
 
     async def aclose(self) -> None:
@@ -80,7 +89,7 @@ class AsyncCallStream:
         """Start TLS, for at most the time left; the TLS stream is bounded as well."""
         bounded = _bounded(timeout, "ConnectTimeout")
         stream = await self._stream.start_tls(ssl_context, server_hostname, bounded)
-        return AsyncCallStream(stream, self._backend)
+        return AsyncCallStream(stream)
 
     def get_extra_info(self, info: str) -> Any:
         """What the wrapped stream tells."""
@@ -107,7 +116,7 @@ class AsyncCallBackend:
         """Connect, for at most the time left."""
         bounded = _bounded(timeout, "ConnectTimeout")
         stream = await self._backend.connect_tcp(host, port, bounded, local_address, socket_options)
-        return AsyncCallStream(stream, self)
+        return AsyncCallStream(stream)
 
     async def connect_unix_socket(
         self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
@@ -115,25 +124,92 @@ class AsyncCallBackend:
         """Connect, for at most the time left."""
         bounded = _bounded(timeout, "ConnectTimeout")
         stream = await self._backend.connect_unix_socket(path, bounded, socket_options)
-        return AsyncCallStream(stream, self)
+        return AsyncCallStream(stream)
 
     async def sleep(self, seconds: float) -> None:
         """Sleep as the wrapped backend does."""
         await self._backend.sleep(seconds)
 
 
-def bind_to_calls(client: Any) -> None:
-    """Make the pool of the SDK's own `client` bound every operation by the current call.
+class AsyncCallResponseStream(httpx2.AsyncByteStream):
+    """The body of a response, as httpcore2 streams it, with httpx2's errors."""
 
-    httpx2 offers no public way to choose a pool's network backend, so this wraps the
-    one its transport's pool holds; a future httpx2 that moves it leaves the pool as it
-    is, bounded per attempt and between reads only (``tests/test_backend.py`` fails).
+    def __init__(self, stream: AsyncIterable[bytes]) -> None:
+        self._stream: Any = stream  # httpcore2's stream, which closes its connection
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        """Each chunk of the body as it arrives."""
+        with httpx2_errors():
+            async for chunk in self._stream:
+                yield chunk
+
+    async def aclose(self) -> None:
+        """Release the connection."""
+        with httpx2_errors():
+            await self._stream.aclose()
+
+
+class AsyncCallTransport(httpx2.AsyncBaseTransport):
+    """The transport of the SDK's own pools: httpcore2's pool over the call backend.
+
+    httpx2's own transport makes its pool with httpcore2's default network backend,
+    and offers no public way to choose another. This one makes the pool itself, with
+    httpcore2's public ``network_backend=`` argument, so that every socket operation is
+    bounded by the current call (the call backend), and converts requests, responses
+    and errors between the two libraries as httpx2's transport does.
+
+    Args:
+        proxy: The proxy to send through, or None for direct connections.
+
     """
-    import httpcore2
 
-    transports = [getattr(client, "_transport", None), *getattr(client, "_mounts", {}).values()]
-    for transport in transports:  # the direct one, and one per proxy from the environment
-        pool = getattr(transport, "_pool", None)
-        backend = getattr(pool, "_network_backend", None)
-        if isinstance(backend, httpcore2.AsyncNetworkBackend):
-            pool._network_backend = AsyncCallBackend(backend)  # type: ignore[union-attr]
+    def __init__(self, proxy: httpcore2.Proxy | None = None) -> None:
+        import httpcore2
+
+        # The call backend is a network backend by its methods: subclassing httpcore2's
+        # would import httpcore2 with the SDK, which httpx2 itself defers to a first pool.
+        backend = cast("AsyncNetworkBackend", AsyncCallBackend(httpcore2.AnyIOBackend()))
+        self.pool = httpcore2.AsyncConnectionPool(
+            proxy=proxy, network_backend=backend, **pool_options()
+        )
+        """The connection pool (its ``connections`` are public)."""
+
+    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+        """Send `request` through the pool; return the response, its body still to read."""
+        import httpcore2
+
+        url = request.url
+        core_request = httpcore2.Request(
+            method=request.method,
+            url=httpcore2.URL(
+                scheme=url.raw_scheme, host=url.raw_host, port=url.port, target=url.raw_path
+            ),
+            headers=request.headers.raw,
+            content=request.stream,
+            extensions=request.extensions,
+        )
+        with httpx2_errors():
+            response = await self.pool.handle_async_request(core_request)
+        stream: AsyncIterable[bytes] = response.stream  # type: ignore[assignment]
+        return httpx2.Response(
+            status_code=response.status,
+            headers=response.headers,
+            stream=AsyncCallResponseStream(stream),
+            extensions=response.extensions,
+        )
+
+    async def aclose(self) -> None:
+        """Close every connection of the pool."""
+        with httpx2_errors():
+            await self.pool.aclose()
+
+
+def own_client(timeout: httpx2.Timeout) -> httpx2.AsyncClient:
+    """The connection pool the SDK makes: bounded by each call's deadline and turn.
+
+    Raises:
+        InvalidRequestError: The environment names a proxy that cannot be used.
+
+    """
+    client: httpx2.AsyncClient = stack.own_client(httpx2.AsyncClient, timeout, AsyncCallTransport)
+    return client

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import httpx2
 
@@ -14,8 +14,8 @@ from .._config import CLIENT_ARGUMENTS, NOT_GIVEN, ClientConfig, NotGiven, mask_
 from .._exceptions import InvalidRequestError
 from .._models import APIResponse
 from .._request import raw_call
-from .._stack import library_of, own_client
-from ._backend import bind_to_calls
+from .._stack import library_of
+from ._backend import own_client
 from ._sender import SyncPool, SyncSender
 from .resources import (
     SyncCartResource,
@@ -124,22 +124,20 @@ class Quickshops:
             instant_retries=instant_retries,
         )
         if http_client is None:
-            pool = SyncPool(make=partial(_own_client, config.timeout))
+            pool = SyncPool(make=partial(own_client, config.timeout))
         else:
             pool = SyncPool(self._checked(http_client))
         self._setup(config, pool, owns_pool=True)
 
     def _checked(self, http_client: object) -> HTTPClient:
-        library = library_of(http_client)
-        if library is None or not isinstance(http_client, library.Client):
+        if library_of(http_client, "Client") is None:
             expected = httpx2.Client.__name__
             raise InvalidRequestError(
                 f"http_client must be an httpx2.{expected} (or an httpx.{expected}) for "
                 f"{type(self).__name__}, not {type(http_client).__module__}."
                 f"{type(http_client).__qualname__}."
             )
-        checked: HTTPClient = http_client
-        return checked
+        return cast("HTTPClient", http_client)
 
     def _setup(self, config: ClientConfig, pool: SyncPool, *, owns_pool: bool) -> None:
         self._config = config
@@ -286,10 +284,3 @@ class Quickshops:
             f"api_key={mask_key(self._config.api_key)!r}, "
             f"max_retries={self._config.max_retries!r})"
         )
-
-
-def _own_client(timeout: httpx2.Timeout) -> httpx2.Client:
-    """The connection pool the SDK makes, bound by each call's deadline and turn."""
-    client: httpx2.Client = own_client(httpx2.Client, timeout)
-    bind_to_calls(client)
-    return client

@@ -16,8 +16,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
 from .._constants import ERROR_BODY_BYTES
-from .._deadline import DEADLINE, skip, skips_waits, total_timeout_error
-from .._deadline import clock as deadline_clock
+from .._deadline import DEADLINE, Clock, Deadline, skips_waits, total_timeout_error
 from .._exceptions import (
     APIResponseValidationError,
     QuickshopsError,
@@ -59,12 +58,14 @@ class SyncPool:
             client = make()
         assert client is not None, "give the caller's client or a way to make one"
         self.client = client
-        library = library_of(client)
+        library = library_of(client, "Client")
         assert library is not None, "the client was checked to be an httpx2 or httpx one"
         self.library = library
         """The module of the client's HTTP library, ``httpx2`` or ``httpx``."""
         self.generation: int = fork_generation()
-        self.limits: RateLimits = RateLimits()
+        self.clock = Clock()
+        """The clock of the client's deadlines and pauses, shared by its copies."""
+        self.limits: RateLimits = RateLimits(self.clock)
         """The rate-limit pauses of every route, shared by the client's calls and copies."""
 
     def get(self, call: Call[T]) -> HTTPClient:
@@ -95,11 +96,11 @@ class SyncSender:
     def send(self, call: Call[T]) -> T:
         """Send `call` within its total bound, retrying by the policy, and read its answer."""
         config = self.config
+        pool = self.pool
         total = config.total_timeout
-        deadline = None if total is None else deadline_clock() + total
+        deadline = None if total is None else Deadline(pool.clock, total)
         token = DEADLINE.set(deadline)
         try:
-            pool = self.pool
             request = build_request(
                 pool.client, pool.library, self.headers, config, call, new_idempotency_key
             )
@@ -114,7 +115,7 @@ class SyncSender:
             DEADLINE.reset(token)
 
     def _retry(
-        self, request: Any, call: Call[T], failure: QuickshopsError, deadline: float | None
+        self, request: Any, call: Call[T], failure: QuickshopsError, deadline: Deadline | None
     ) -> Any:
         """Retry, by the policy, a call whose first attempt failed with `failure`.
 
@@ -148,7 +149,7 @@ class SyncSender:
             raise
         return response
 
-    def _attempt(self, request: Any, call: Call[T], attempt: int, deadline: float | None) -> Any:
+    def _attempt(self, request: Any, call: Call[T], attempt: int, deadline: Deadline | None) -> Any:
         """Make one attempt: return a 2xx response, read, or raise the error it amounts to.
 
         It first waits for the route's rate-limit turn, if the route is paced.
@@ -160,7 +161,7 @@ class SyncSender:
         client = self.pool.get(call)
         start = clock()
         sent_at = limits.now()
-        turn = TURN.set((limits, call.route, sent_at))
+        turn = TURN.set((limits, call.route, sent_at, self._sleep))
         try:
             response = client.send(request, follow_redirects=False, stream=True)
             # A refusal pauses its route at once, before this connection goes back to
@@ -175,7 +176,7 @@ class SyncSender:
         except QuickshopsError:
             raise
         except Exception as exc:
-            if deadline is not None and deadline_clock() >= deadline - 0.001:
+            if deadline is not None and deadline.left() <= 0.001:
                 raise total_timeout_error(call, self.config) from exc
             error = send_error(exc, call, self.config)
             if error is None:
@@ -190,16 +191,16 @@ class SyncSender:
         limits.succeeded(call.route)
         return response
 
-    def _take_turn(self, limits: RateLimits, call: Call[T], deadline: float | None) -> None:
+    def _take_turn(self, limits: RateLimits, call: Call[T], deadline: Deadline | None) -> None:
         """Wait out the route's pause, then for the call's turn and its spacing."""
         for wait in (limits.paused_for, limits.turn, limits.space):
             seconds = wait(call.route)
             if seconds:
                 self._pause(seconds, call, deadline)
 
-    def _pause(self, seconds: float, call: Call[T], deadline: float | None) -> None:
+    def _pause(self, seconds: float, call: Call[T], deadline: Deadline | None) -> None:
         """Wait out the rate-limit pause of the call's route; it spends no retry."""
-        if deadline is not None and deadline_clock() + seconds >= deadline:
+        if deadline is not None and seconds >= deadline.left():
             raise total_timeout_error(call, self.config)
         log_pause(call, seconds)
         self._sleep(seconds)
@@ -207,15 +208,15 @@ class SyncSender:
     def _sleep(self, seconds: float) -> None:
         """Wait `seconds`; with instant retries on, move the SDK's clock past them instead."""
         if skips_waits(self.config):
-            skip(seconds)
+            self.pool.clock.skip(seconds)
             return
         import time
 
         time.sleep(seconds)
 
-    def _bound(self, request: Any, call: Call[T], deadline: float) -> None:
+    def _bound(self, request: Any, call: Call[T], deadline: Deadline) -> None:
         """Shorten every timeout of the attempt to what is left before the deadline."""
-        left = deadline - deadline_clock()
+        left = deadline.left()
         if left <= 0:
             raise total_timeout_error(call, self.config)
         if left < self.config.longest_timeout:
@@ -224,7 +225,7 @@ class SyncSender:
                 for phase, value in self.config.timeout_extension.items()
             }
 
-    def _read(self, response: Any, call: Call[T], deadline: float | None) -> None:
+    def _read(self, response: Any, call: Call[T], deadline: Deadline | None) -> None:
         """Read the body, decompressed, up to its cap, and keep it on the response.
 
         The cap is `max_response_bytes` for a 2xx, and only as much as a message needs for
@@ -245,7 +246,7 @@ class SyncSender:
                     chunks.append(chunk[: len(chunk) - (size - cap)])
                     break
                 chunks.append(chunk)
-                if deadline is not None and deadline_clock() >= deadline:
+                if deadline is not None and deadline.left() <= 0:
                     raise total_timeout_error(call, self.config)
         except QuickshopsError:
             raise

@@ -75,7 +75,7 @@ def _read_timeout(request: httpx2.Request) -> float:
 
 
 def _deliver(reply: Reply, request: httpx2.Request, timeout: float) -> httpx2.Response:
-    library: Any = library_of(request)  # httpx2, or httpx for an httpx client
+    library: Any = library_of(request, "Request")  # httpx2, or httpx for an httpx client
     if reply.delay > timeout:
         raise library.ReadTimeout("The read operation timed out", request=request)
     if reply.dropped:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import anyio
 import pytest
 import respx
 
 from quickshops import AsyncQuickshops
-from quickshops._deadline import skip
+from quickshops._deadline import Clock
+from quickshops.testing import instant_retries
 from tests.conftest import BASE_URL, SECRET_KEY
 
 if TYPE_CHECKING:
@@ -31,13 +31,18 @@ async def qs() -> AsyncIterator[AsyncQuickshops]:
 
 
 @pytest.fixture
-def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    """Record every retry sleep instead of waiting for it; the SDK's clock skips past it."""
+def sleeps(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[float]]:
+    """Record every retry and rate-limit wait instead of sleeping it.
+
+    Every client skips its waits (`instant_retries`), moving its own clock past each.
+    """
     calls: list[float] = []
+    skip = Clock.skip
 
-    async def fake_sleep(seconds: float) -> None:
+    def record(clock: Clock, seconds: float) -> None:
         calls.append(seconds)
-        skip(seconds)
+        skip(clock, seconds)
 
-    monkeypatch.setattr(anyio, "sleep", fake_sleep)
-    return calls
+    monkeypatch.setattr(Clock, "skip", record)
+    with instant_retries():
+        yield calls

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
+import socket
 import ssl
+import time
 from typing import Any
 
 import httpcore2
 import httpx2
 import pytest
 
-from quickshops._async._backend import (
-    AsyncCallBackend,
-    AsyncCallStream,
-    bind_to_calls,
-)
-from quickshops._deadline import DEADLINE, clock
+from quickshops import APITimeoutError, AsyncQuickshops
+from quickshops._async._backend import AsyncCallBackend, AsyncCallStream, AsyncCallTransport
+from quickshops._deadline import DEADLINE, Clock, Deadline
 from quickshops._ratelimit import TURN, RateLimits
+from tests.conftest import SECRET_KEY
+from tests.drip import dripping
 
 
 class FakeStream(httpcore2.AsyncNetworkStream):
@@ -81,7 +82,7 @@ async def test_every_operation_is_bounded_by_the_deadline() -> None:
     fake = FakeBackend()
     backend = AsyncCallBackend(fake)
     context = ssl.create_default_context()
-    token = DEADLINE.set(clock() + 100.0)  # far enough that a loaded machine cannot reach it
+    token = DEADLINE.set(Deadline(Clock(), 100.0))  # far enough for a loaded machine
     try:
         stream = await backend.connect_tcp("api.example", 443, timeout=500.0)
         tls = await stream.start_tls(context, "api.example", timeout=500.0)
@@ -108,8 +109,8 @@ async def test_every_operation_is_bounded_by_the_deadline() -> None:
 
 async def test_past_the_deadline_an_operation_fails_as_a_timeout() -> None:
     """Started after the deadline, an operation raises the library's own timeout."""
-    stream = AsyncCallStream(FakeStream(), AsyncCallBackend(FakeBackend()))
-    token = DEADLINE.set(clock() - 1.0)
+    stream = AsyncCallStream(FakeStream())
+    token = DEADLINE.set(Deadline(Clock(), -1.0))
     try:
         with pytest.raises(httpcore2.ReadTimeout, match="total_timeout"):
             await stream.read(10, timeout=5.0)
@@ -123,13 +124,17 @@ async def test_past_the_deadline_an_operation_fails_as_a_timeout() -> None:
 
 async def test_a_request_refused_while_queued_takes_a_new_turn_before_writing() -> None:
     """A request whose route was refused after its turn waits out the pause first."""
-    fake = FakeBackend()
-    stream = AsyncCallStream(FakeStream(), AsyncCallBackend(fake))
+    slept: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        slept.append(seconds)
+
+    stream = AsyncCallStream(FakeStream())
     limits = RateLimits()
     route = "GET /products"
     taken = limits.now()
     limits.refused(route, 2.0, taken + 0.001)
-    token = TURN.set((limits, route, taken - 1.0))
+    token = TURN.set((limits, route, taken - 1.0, sleep))
     try:
         await stream.write(b"GET /v1/products")
         await stream.write(b"more of the same request")
@@ -137,16 +142,47 @@ async def test_a_request_refused_while_queued_takes_a_new_turn_before_writing() 
     finally:
         TURN.reset(token)
 
-    assert 2 == len(fake.slept)
-    assert 1.9 < fake.slept[0] <= 2.0
+    assert 2 == len(slept)
+    assert 1.9 < slept[0] <= 2.0
     assert again is not None
     assert again[2] > taken
 
 
-def test_bind_to_calls_wraps_the_pool_of_an_own_client_only() -> None:
-    """The SDK's own client gets the backend; anything else is left as it is."""
-    client = httpx2.AsyncClient()
-    bind_to_calls(client)
-    bind_to_calls(object())
+async def test_an_answer_dripped_a_byte_at_a_time_ends_at_the_total_bound() -> None:
+    """No read timeout trips on a dripping server; the own pool's sockets stop at the bound."""
+    with dripping() as origin:
+        async with AsyncQuickshops(
+            api_key=SECRET_KEY, base_url=f"{origin}/v1", total_timeout=0.5, max_retries=0
+        ) as qs:
+            start = time.monotonic()
+            with pytest.raises(APITimeoutError, match=r"total_timeout=0\.5 s"):
+                await qs.health.check()
 
-    assert isinstance(client._transport._pool._network_backend, AsyncCallBackend)  # type: ignore[attr-defined]
+    assert time.monotonic() - start < 3.0
+
+
+async def test_a_proxy_from_the_environment_is_bounded_too(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The pool made for a proxy the environment names is the SDK's own, bounded alike."""
+    with dripping() as origin:
+        monkeypatch.setenv("HTTPS_PROXY", origin)
+        async with AsyncQuickshops(api_key=SECRET_KEY, total_timeout=0.5, max_retries=0) as qs:
+            start = time.monotonic()
+            with pytest.raises(APITimeoutError, match="total_timeout"):
+                await qs.health.check()
+
+    assert time.monotonic() - start < 3.0
+
+
+async def test_the_transport_raises_httpx2_errors() -> None:
+    """A refused connection is httpx2's ConnectError, as from httpx2's own transport."""
+    with socket.socket() as unused:
+        unused.bind(("127.0.0.1", 0))
+        port = unused.getsockname()[1]
+    transport = AsyncCallTransport()
+    async with httpx2.AsyncClient(transport=transport) as client:
+        with pytest.raises(httpx2.ConnectError):
+            await client.get(f"http://127.0.0.1:{port}/v1/health")
+
+    assert [] == transport.pool.connections

@@ -4,14 +4,14 @@
 
 from __future__ import annotations
 
-import time
 from typing import TYPE_CHECKING
 
 import pytest
 import respx
 
 from quickshops import Quickshops
-from quickshops._deadline import skip
+from quickshops._deadline import Clock
+from quickshops.testing import instant_retries
 from tests.conftest import BASE_URL, SECRET_KEY
 
 if TYPE_CHECKING:
@@ -33,13 +33,18 @@ def qs() -> Iterator[Quickshops]:
 
 
 @pytest.fixture
-def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    """Record every retry sleep instead of waiting for it; the SDK's clock skips past it."""
+def sleeps(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[float]]:
+    """Record every retry and rate-limit wait instead of sleeping it.
+
+    Every client skips its waits (`instant_retries`), moving its own clock past each.
+    """
     calls: list[float] = []
+    skip = Clock.skip
 
-    def fake_sleep(seconds: float) -> None:
+    def record(clock: Clock, seconds: float) -> None:
         calls.append(seconds)
-        skip(seconds)
+        skip(clock, seconds)
 
-    monkeypatch.setattr(time, "sleep", fake_sleep)
-    return calls
+    monkeypatch.setattr(Clock, "skip", record)
+    with instant_retries():
+        yield calls

@@ -11,7 +11,6 @@ import pytest
 
 from quickshops import APITimeoutError, AsyncQuickshops, NotFoundError, Quickshops
 from quickshops._config import CLIENT_ARGUMENTS, ClientOptions
-from quickshops._deadline import clock
 from quickshops.testing import (
     DIGITAL_PRODUCT_ID,
     SECRET_KEY,
@@ -93,9 +92,9 @@ def test_testing_clients_retry_without_waiting(sleeps: list[float]) -> None:
     """A fault retried by a testing client takes no sleep; the SDK's clock moves instead."""
     emulator = Emulator()
     emulator.faults.fail_next("POST /cart", status=503, times=2)
-    before = clock()
-
     with client(emulator) as qs:
+        clock = qs._pool.clock
+        before = clock()
         qs.cart.create()
 
     assert ([], 1) == (sleeps, emulator.effects["POST /cart"])

@@ -24,7 +24,6 @@ import os
 import subprocess
 import sys
 import threading
-import time
 import traceback
 import warnings
 from collections.abc import Callable, Iterator
@@ -33,7 +32,6 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import anyio
 import httpx2
 import pytest
 from anyio.from_thread import start_blocking_portal
@@ -43,7 +41,7 @@ from quickshops import (
     Quickshops,
     QuickshopsError,
 )
-from quickshops._deadline import skip
+from quickshops._deadline import Clock
 from quickshops._endpoints import ENDPOINTS, Endpoint
 from quickshops.testing import (
     BASE_PATH,
@@ -51,6 +49,7 @@ from quickshops.testing import (
     MEMBER_SESSION_ID,
     PHYSICAL_PRODUCT_ID,
     Emulator,
+    instant_retries,
 )
 
 if TYPE_CHECKING:
@@ -256,16 +255,15 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
 
 
 class Sleeps:
-    """The retry sleeps the clients asked for; `hook` runs once, at the next sleep."""
+    """The retry and rate-limit waits the clients asked for; `hook` runs once, at the next."""
 
     def __init__(self) -> None:
         self.delays: list[float] = []
         self.hook: Callable[[], None] | None = None
 
     def record(self, delay: float) -> None:
-        """Note one sleep, skip the SDK's clock past it, and run the hook, if any."""
+        """Note one wait and run the hook, if any."""
         self.delays.append(delay)
-        skip(delay)
         hook, self.hook = self.hook, None
         if hook is not None:
             hook()
@@ -277,21 +275,21 @@ class Sleeps:
 
 
 @pytest.fixture
-def sleeps(monkeypatch: pytest.MonkeyPatch) -> Sleeps:
-    """Record retry sleeps of both clients instead of waiting."""
+def sleeps(monkeypatch: pytest.MonkeyPatch) -> Iterator[Sleeps]:
+    """Record the waits of both clients instead of sleeping them.
+
+    Every client skips its waits (`instant_retries`), each moving its own clock past them.
+    """
     recorder = Sleeps()
-    real_sleep = anyio.sleep
+    skip = Clock.skip
 
-    async def fake_async_sleep(delay: float) -> None:
+    def record(clock: Clock, delay: float) -> None:
         recorder.record(delay)
-        await real_sleep(0)
+        skip(clock, delay)
 
-    def fake_sleep(delay: float) -> None:
-        recorder.record(delay)
-
-    monkeypatch.setattr(anyio, "sleep", fake_async_sleep)
-    monkeypatch.setattr(time, "sleep", fake_sleep)
-    return recorder
+    monkeypatch.setattr(Clock, "skip", record)
+    with instant_retries():
+        yield recorder
 
 
 # Clients of both flavours
