@@ -4,6 +4,9 @@
 
 - ``tests``: the fast test suite (plain ``pytest``) with coverage, 100% of hand-written
   code required, on each Python version that pyproject.toml's classifiers name.
+- ``tests_lowest``: the fast suite on the oldest Python, with the oldest release of each
+  runtime dependency that pyproject.toml allows (a lowest-direct resolution).
+- ``beside``: the SDK in a process where another SDK (openai) was imported first.
 - ``lint``: ruff's lint rules and formatting.
 - ``typecheck``: mypy --strict on the package, the tests, the examples, the benchmarks
   and this file.
@@ -56,6 +59,8 @@ runpy.run_path("benchmarks/run.py")["main"]()
 
 nox.options.sessions = [
     "tests",
+    "tests_lowest",
+    "beside",
     "lint",
     "typecheck",
     "verifytypes",
@@ -89,6 +94,43 @@ def tests(session: nox.Session) -> None:
     session.run("coverage", "erase")
     session.run("coverage", "run", "-m", "pytest", *session.posargs)
     session.run("coverage", "report")
+
+
+def lowest_direct(requirements: list[str]) -> list[str]:
+    """Each requirement pinned to its lower bound: ``anyio>=4.11`` becomes ``anyio==4.11``."""
+    from packaging.requirements import Requirement
+
+    pins = []
+    for text in requirements:
+        requirement = Requirement(text)
+        (floor,) = (spec.version for spec in requirement.specifier if spec.operator == ">=")
+        pins.append(f"{requirement.name}=={floor}")
+    return pins
+
+
+@nox.session(python=PYTHONS[0])
+def tests_lowest(session: nox.Session) -> None:
+    """Run the fast suite with the oldest runtime dependencies allowed, on the oldest Python.
+
+    The session checks that the installed releases are exactly those lower bounds (pip
+    would rather keep a newer one), so that a bound can never claim more than was tested.
+    """
+    install(session, "tests")
+    pins = lowest_direct(PYPROJECT["project"]["dependencies"])
+    session.install(*pins)
+    check = "from importlib.metadata import version\n" + "".join(
+        f"assert version({name!r}) == {floor!r}, ({name!r}, version({name!r}))\n"
+        for name, _, floor in (pin.partition("==") for pin in pins)
+    )
+    session.run("python", "-c", check)
+    session.run("pytest", *session.posargs)
+
+
+@nox.session
+def beside(session: nox.Session) -> None:
+    """Run the SDK in a process where the real openai package was imported first."""
+    install(session, "tests", "beside")
+    session.run("pytest", "-m", "beside", "tests/test_beside_other_libraries.py", *session.posargs)
 
 
 @nox.session

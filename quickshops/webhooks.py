@@ -25,13 +25,14 @@ import binascii
 import datetime
 import hashlib
 import hmac
-import json
+import math
 import time
 from collections.abc import Mapping
 from typing import Any
 
 import attrs
 
+from . import _json
 from ._exceptions import InvalidRequestError, InvalidWebhookError
 
 __all__ = [
@@ -118,8 +119,9 @@ def sign(payload: bytes | str, secret: str | bytes, *, algorithm: str = "sha256"
         algorithm: The `hashlib` name of the hash.
 
     Raises:
-        InvalidRequestError: On an empty secret, a payload that is not bytes or str,
-            or an unknown algorithm.
+        InvalidWebhookError: A str payload that UTF-8 cannot encode (a lone surrogate).
+        InvalidRequestError: On an empty secret or one that UTF-8 cannot encode, a
+            payload that is not bytes or str, or an unknown algorithm.
 
     """
     return _digest(_body(payload), secret, algorithm).hex()
@@ -140,12 +142,19 @@ def verify_signature(
         algorithm: The `hashlib` name of the hash the store signs with.
 
     Raises:
-        InvalidWebhookError: When the signature is missing, unreadable or wrong.
-        InvalidRequestError: On an empty secret, a payload that is not bytes or str,
-            or an unknown algorithm.
+        InvalidWebhookError: When the signature is missing, not a str (raw header
+            bytes, say), unreadable or wrong, or a str payload cannot be encoded.
+        InvalidRequestError: On an empty secret or one that UTF-8 cannot encode, a
+            payload that is not bytes or str, or an unknown algorithm.
 
     """
     expected = _digest(_body(payload), secret, algorithm)
+    if signature is not None and not isinstance(signature, str):
+        raise InvalidWebhookError(
+            f"The webhook's signature must be the text of the {SIGNATURE_HEADER} header (a "
+            f"str), not {type(signature).__name__}: pass the header as your framework "
+            "decodes it (request.headers.get(...)), or decode raw bytes as ASCII first."
+        )
     if signature is None or not signature.strip():
         raise InvalidWebhookError(
             f"The webhook has no signature: the {SIGNATURE_HEADER} header is missing or "
@@ -174,25 +183,29 @@ def construct_event(
         payload: The raw request body, exactly as received.
         signature: The value of the `SIGNATURE_HEADER` header (None when it is absent).
         secret: The endpoint's signing secret.
-        tolerance: When given, seconds: an event whose ``timestamp`` is older is
-            refused (a replayed old delivery).
+        tolerance: When given, a positive number of seconds: an event whose
+            ``timestamp`` is older is refused (a replayed old delivery), and so is one
+            stamped further ahead of this machine's clock (forged to outlive it).
         algorithm: The `hashlib` name of the hash the store signs with.
 
     Returns:
         The event; its ``data`` is a `CompletedOrder` for ``order.completed``.
 
     Raises:
-        InvalidWebhookError: When the signature is missing or wrong, the body is not a
-            JSON event, or the event is older than `tolerance`.
-        InvalidRequestError: On an empty secret, a payload that is not bytes or str,
-            or an unknown algorithm.
+        InvalidWebhookError: When the signature is missing, not a str or wrong; the body
+            cannot be encoded, is not JSON (or nests deeper than 64 levels) or not an
+            event; or the event is further from now than `tolerance`.
+        InvalidRequestError: On a `tolerance` that is not a positive finite number, an
+            empty secret or one that UTF-8 cannot encode, a payload that is not bytes or
+            str, or an unknown algorithm.
 
     """
+    limit = _tolerance(tolerance)
     body = _body(payload)
     verify_signature(body, signature, secret, algorithm=algorithm)
     try:
-        document = json.loads(body)
-    except ValueError as exc:
+        document = _json.loads(body)
+    except _json.JSONError as exc:
         raise InvalidWebhookError(f"The webhook's body is not JSON: {exc}.") from None
     if not isinstance(document, dict):
         raise _bad("the body", "a JSON object", document)
@@ -200,12 +213,18 @@ def construct_event(
     if not isinstance(event_type, str) or not event_type:
         raise _bad("event", "the event's name", event_type)
     timestamp = _timestamp(document.get("timestamp"))
-    if tolerance is not None:
+    if limit is not None:
         age = time.time() - timestamp.timestamp()
-        if age > tolerance:
+        if age > limit:
             raise InvalidWebhookError(
-                f"The webhook's event is {age:.0f} s old, older than tolerance={tolerance:g} "
+                f"The webhook's event is {age:.0f} s old, older than tolerance={limit:g} "
                 "s: it may be a replayed delivery. Raise tolerance if your endpoint was down."
+            )
+        if -age > limit:
+            raise InvalidWebhookError(
+                f"The webhook's event is stamped {-age:.0f} s in the future, further than "
+                f"tolerance={limit:g} s: it may be forged to outlive replay protection. "
+                "Check the clock of this machine if every event is refused so."
             )
     data = document.get("data")
     if not isinstance(data, dict):
@@ -215,11 +234,33 @@ def construct_event(
     return WebhookEvent(type=event_type, timestamp=timestamp, data=decoded, extra=extra)
 
 
+def _tolerance(tolerance: Any) -> float | None:
+    """`tolerance` as seconds: None, or a positive finite number (a NaN would allow all)."""
+    if tolerance is None:
+        return None
+    if (
+        isinstance(tolerance, (int, float))
+        and not isinstance(tolerance, bool)
+        and 0 < tolerance < math.inf
+    ):
+        return float(tolerance)
+    raise InvalidRequestError(
+        f"tolerance must be a positive number of seconds (300 is usual), or None to accept "
+        f"an event of any age, not {tolerance!r}."
+    )
+
+
 def _body(payload: Any) -> bytes:
     if isinstance(payload, bytes):
         return payload
     if isinstance(payload, str):
-        return payload.encode("utf-8")
+        try:
+            return payload.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise InvalidWebhookError(
+                f"The webhook's body cannot be encoded as UTF-8 ({exc.reason} at "
+                f"{exc.start}): pass the raw bytes of the request body, as received."
+            ) from None
     raise InvalidRequestError(
         f"payload must be the raw request body as bytes or str, got {type(payload).__name__}: "
         "pass the body before any JSON parsing (await request.body() in FastAPI)."
@@ -227,7 +268,14 @@ def _body(payload: Any) -> bytes:
 
 
 def _digest(body: bytes, secret: str | bytes, algorithm: str) -> bytes:
-    key = secret.encode("utf-8") if isinstance(secret, str) else secret
+    try:
+        key = secret.encode("utf-8") if isinstance(secret, str) else secret
+    except UnicodeEncodeError:
+        raise InvalidRequestError(
+            "secret cannot be encoded as UTF-8 (it holds a lone surrogate, as a variable of "
+            "the environment with a byte that is not UTF-8 does): copy the endpoint's signing "
+            "secret again."
+        ) from None
     if not isinstance(key, bytes) or not key:
         raise InvalidRequestError("secret must be the endpoint's signing secret, a non-empty str")
     try:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime
 import hmac
 import json
 import typing
 from typing import Any
 
+import hypothesis
 import pytest
+from hypothesis import strategies as st
 
 import quickshops
 from quickshops import InvalidRequestError, webhooks
@@ -276,3 +279,87 @@ def test_public_names_resolve_their_type_hints() -> None:
     assert {"type", "timestamp", "data", "extra"} == set(typing.get_type_hints(WebhookEvent))
     assert quickshops.InvalidWebhookError is InvalidWebhookError
     assert "quickshops" == InvalidWebhookError.__module__
+
+
+@pytest.mark.parametrize(
+    ("signature", "message"),
+    [
+        (b"sha256=00", "must be the text of the X-Quickshops-Signature header .a str., not bytes"),
+        (1234, "not int"),
+        (["00"], "not list"),
+    ],
+)
+def test_a_signature_that_is_not_text_is_refused(signature: Any, message: str) -> None:
+    """Raw header bytes or another type are an InvalidWebhookError saying so."""
+    body = body_of()
+    with pytest.raises(InvalidWebhookError, match=message):
+        construct_event(body, signature, SECRET)
+
+
+def test_a_body_that_cannot_be_encoded_is_refused() -> None:
+    """A str body holding a lone surrogate is an InvalidWebhookError, not a UnicodeError."""
+    with pytest.raises(InvalidWebhookError, match="cannot be encoded as UTF-8"):
+        construct_event('{"event": "\ud800"}', "0" * 64, SECRET)
+
+
+def test_a_secret_that_cannot_be_encoded_is_the_callers_mistake() -> None:
+    """A secret with a lone surrogate (a mis-decoded variable) says to copy it again."""
+    with pytest.raises(InvalidRequestError, match="copy the endpoint's signing secret again"):
+        construct_event(body_of(), "0" * 64, "whsec_\udcff")
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (b"[" * 100_000 + b"]" * 100_000, "nests deeper than 64 levels"),
+        (body_of(deep=None).replace(b"null", b"[" * 70 + b"]" * 70), "nests deeper"),
+        (body_of().replace(b"1999", b"NaN"), "NaN is not a JSON value"),
+        (b'{"event": "order.completed", "x": ' + b"9" * 5000 + b"}", "Exceeds the limit"),
+    ],
+)
+def test_a_signed_body_past_the_bounds_of_json_is_refused(body: bytes, message: str) -> None:
+    """Validly signed, too deep, NaN or a huge number: an InvalidWebhookError, never a crash."""
+    with pytest.raises(InvalidWebhookError, match=message):
+        construct_event(body, sign(body, SECRET), SECRET)
+
+
+@pytest.mark.parametrize("tolerance", ["300", float("nan"), float("inf"), 0, -5, True])
+def test_a_tolerance_that_is_not_a_positive_number_is_refused(tolerance: Any) -> None:
+    """tolerance must be positive and finite: a NaN never turns replay protection off."""
+    body = body_of()
+    with pytest.raises(InvalidRequestError, match="tolerance must be a positive number"):
+        construct_event(body, sign(body, SECRET), SECRET, tolerance=tolerance)
+
+
+def test_tolerance_refuses_an_event_stamped_too_far_ahead() -> None:
+    """An event from further in the future than tolerance is refused; a little ahead is not."""
+    now = datetime.datetime.now(datetime.timezone.utc)
+    ahead = body_of(timestamp=(now + datetime.timedelta(seconds=60)).isoformat())
+    forged = body_of(timestamp=(now + datetime.timedelta(days=3650)).isoformat())
+
+    assert construct_event(ahead, sign(ahead, SECRET), SECRET, tolerance=300).type
+    construct_event(forged, sign(forged, SECRET), SECRET)  # no tolerance: any time
+    with pytest.raises(InvalidWebhookError, match=r"stamped 3153\d{5} s in the future"):
+        construct_event(forged, sign(forged, SECRET), SECRET, tolerance=300)
+
+
+@hypothesis.settings(max_examples=300, deadline=None)
+@hypothesis.given(
+    payload=st.one_of(st.binary(), st.text(), st.sampled_from([body_of(), body_of(data=[1])])),
+    signature=st.one_of(st.none(), st.text(), st.binary(), st.integers(), st.just("sha256=ab")),
+    secret=st.one_of(st.text(), st.binary(), st.just(SECRET)),
+    tolerance=st.one_of(st.none(), st.floats(), st.integers(), st.text(max_size=3)),
+    signed=st.booleans(),
+)
+def test_nothing_but_the_sdks_errors_leaves_construct_event(
+    payload: Any, signature: Any, secret: Any, tolerance: Any, signed: bool
+) -> None:
+    """Whatever the inputs, construct_event returns an event or raises one of its two errors."""
+    if signed and isinstance(signature, str):
+        with contextlib.suppress(InvalidWebhookError, InvalidRequestError):
+            signature = sign(payload, secret)
+    try:
+        event = construct_event(payload, signature, secret, tolerance=tolerance)
+    except (InvalidWebhookError, InvalidRequestError):
+        return
+    assert isinstance(event, WebhookEvent)
