@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from ._config import ClientConfig
     from ._request import Call
 
-_EVENT_LOOP = re.compile(r"event loop|different loop", re.IGNORECASE)
+_EVENT_LOOP = re.compile(r"event loop|different loop|async context", re.IGNORECASE)
 
 
 def send_error(exc: Exception, call: Call[Any], config: ClientConfig) -> QuickshopsError | None:
@@ -99,6 +99,21 @@ def unusable_pool_error(
     )
     error.retryable = False
     return masked(error, config)
+
+
+def other_loop_error(route: str | None) -> APIConnectionError:
+    """The error for an async client used, or closed, from another event loop than its own.
+
+    It is never retried. `route` is the call's, or None for closing.
+    """
+    what = "The client was closed from" if route is None else f"{route} was not sent from"
+    error = APIConnectionError(
+        f"{what} another event loop than the one that first used it. An async client "
+        "belongs to one event loop (its connections do): create it, use it and close it "
+        "inside the same asyncio.run or trio.run, one client per loop."
+    )
+    error.retryable = False
+    return error
 
 
 def closed_client_error(call: Call[Any]) -> APIConnectionError:

@@ -1,7 +1,7 @@
-"""An async client used from a second event loop fails clearly, as the SDK's error.
+"""An async client belongs to one event loop: another one gets the SDK's error, never a bare one.
 
-The scenario runs in a fresh interpreter: closing an event loop that made real
-connections leaves sockets only the garbage collector can close.
+Each scenario runs in a fresh interpreter: a loop that made real connections and then
+closed leaves sockets that only the garbage collector can close.
 """
 
 from __future__ import annotations
@@ -10,35 +10,78 @@ import subprocess
 import sys
 import textwrap
 
-from quickshops.testing import SECRET_KEY, EmulatorServer
+import pytest
+
+from quickshops.testing import SECRET_KEY
 
 SCRIPT = textwrap.dedent(
     """
-    import asyncio, sys
+    import socket, sys, threading, time
+    import anyio
     from quickshops import APIConnectionError, AsyncQuickshops
 
-    qs = AsyncQuickshops(api_key=sys.argv[2], base_url=sys.argv[1], max_retries=0)
-    assert asyncio.run(qs.health.check()).ok
-    try:
-        asyncio.run(qs.health.check())
-    except APIConnectionError as exc:
-        assert isinstance(exc.__cause__, RuntimeError), exc.__cause__
-        assert exc.retryable is False
-        print(exc.message)
+    first, second, key = sys.argv[1:4]
+    ended = []
+
+    def serve(connection):
+        with connection:
+            connection.recv(65536)
+            body = b'{"ok": true, "service": "quickshops", "version": "1"}'
+            connection.sendall(
+                b"HTTP/1.1 200 OK\\r\\ncontent-type: application/json\\r\\n"
+                b"content-length: %d\\r\\n\\r\\n%s" % (len(body), body)
+            )
+            while connection.recv(65536):  # until the client ends the connection
+                pass
+            ended.append(True)
+
+    listener = socket.create_server(("127.0.0.1", 0))
+    def accept():
+        while True:
+            connection, _ = listener.accept()
+            threading.Thread(target=serve, args=(connection,), daemon=True).start()
+    threading.Thread(target=accept, daemon=True).start()
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}/v1"
+
+    qs = AsyncQuickshops(api_key=key, base_url=url, max_retries=0)
+
+    async def call():
+        return await qs.health.check()
+
+    async def close():
+        await qs.aclose()
+
+    assert anyio.run(call, backend=first).ok
+    for step in (call, close):
+        try:
+            anyio.run(step, backend=second)
+        except APIConnectionError as exc:
+            assert exc.retryable is False
+            print(exc.message)
+    deadline = time.monotonic() + 5
+    while not ended and time.monotonic() < deadline:
+        time.sleep(0.01)
+    print("connection ended" if ended else "connection left open")
     """
 )
 
+PAIRS = [("asyncio", "asyncio"), ("asyncio", "trio"), ("trio", "asyncio"), ("trio", "trio")]
 
-def test_client_reused_in_a_new_event_loop() -> None:
-    """A pool opened under one asyncio.run() is refused under the next, with what to do."""
-    with EmulatorServer() as server:
-        done = subprocess.run(
-            [sys.executable, "-W", "ignore::ResourceWarning", "-c", SCRIPT, server.url, SECRET_KEY],
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
+
+@pytest.mark.parametrize(("first", "second"), PAIRS)
+def test_a_client_used_and_closed_from_a_second_loop(first: str, second: str) -> None:
+    """A call from a second loop is refused unsent; closing from it ends the connection."""
+    done = subprocess.run(
+        [sys.executable, "-W", "ignore::ResourceWarning", "-c", SCRIPT, first, second, SECRET_KEY],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
 
     assert (0, "") == (done.returncode, done.stderr)
-    assert "create one client per event loop" in done.stdout
+    sent, closed, released = done.stdout.splitlines()
+    assert sent.startswith("GET /health was not sent from another event loop")
+    assert closed.startswith("The client was closed from another event loop")
+    assert "one client per loop" in sent
+    assert "connection ended" == released

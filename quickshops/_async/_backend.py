@@ -19,6 +19,9 @@ library is read or replaced.
 
 from __future__ import annotations
 
+import contextlib
+import socket
+import weakref
 from typing import TYPE_CHECKING, Any, cast
 
 import httpx2
@@ -56,8 +59,12 @@ class AsyncCallStream:
     It is a network stream to httpcore2 by its methods, which is all httpcore2 asks.
     """
 
-    def __init__(self, stream: httpcore2.AsyncNetworkStream) -> None:
+    def __init__(
+        self, stream: httpcore2.AsyncNetworkStream, opened: weakref.WeakSet[AsyncCallStream]
+    ) -> None:
         self._stream = stream
+        self._opened = opened
+        opened.add(self)
 
     async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
         """Read, for at most the time left."""
@@ -89,7 +96,7 @@ class AsyncCallStream:
         """Start TLS, for at most the time left; the TLS stream is bounded as well."""
         bounded = _bounded(timeout, "ConnectTimeout")
         stream = await self._stream.start_tls(ssl_context, server_hostname, bounded)
-        return AsyncCallStream(stream)
+        return AsyncCallStream(stream, self._opened)
 
     def get_extra_info(self, info: str) -> Any:
         """What the wrapped stream tells."""
@@ -104,6 +111,8 @@ class AsyncCallBackend:
 
     def __init__(self, backend: httpcore2.AsyncNetworkBackend) -> None:
         self._backend = backend
+        self.opened: weakref.WeakSet[AsyncCallStream] = weakref.WeakSet()
+        """The streams it opened that are still in use."""
 
     async def connect_tcp(
         self,
@@ -116,7 +125,7 @@ class AsyncCallBackend:
         """Connect, for at most the time left."""
         bounded = _bounded(timeout, "ConnectTimeout")
         stream = await self._backend.connect_tcp(host, port, bounded, local_address, socket_options)
-        return AsyncCallStream(stream)
+        return AsyncCallStream(stream, self.opened)
 
     async def connect_unix_socket(
         self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
@@ -124,11 +133,23 @@ class AsyncCallBackend:
         """Connect, for at most the time left."""
         bounded = _bounded(timeout, "ConnectTimeout")
         stream = await self._backend.connect_unix_socket(path, bounded, socket_options)
-        return AsyncCallStream(stream)
+        return AsyncCallStream(stream, self.opened)
 
     async def sleep(self, seconds: float) -> None:
         """Sleep as the wrapped backend does."""
         await self._backend.sleep(seconds)
+
+    def shut_down(self) -> None:
+        """End every connection it opened, from any thread or event loop.
+
+        Closing a connection needs the event loop that opened it; shutting its socket
+        down does not: the server sees the connection end, and the socket is closed
+        when the loop that owns it runs again, or when it is collected.
+        """
+        for stream in list(self.opened):
+            sock = stream.get_extra_info("socket")
+            with contextlib.suppress(OSError):  # already shut down by the server
+                sock.shutdown(socket.SHUT_RDWR)
 
 
 class AsyncCallResponseStream(httpx2.AsyncByteStream):
@@ -166,11 +187,14 @@ class AsyncCallTransport(httpx2.AsyncBaseTransport):
     def __init__(self, proxy: httpcore2.Proxy | None = None) -> None:
         import httpcore2
 
+        self.backend = AsyncCallBackend(httpcore2.AnyIOBackend())
+        """The network backend of the pool's connections."""
         # The call backend is a network backend by its methods: subclassing httpcore2's
         # would import httpcore2 with the SDK, which httpx2 itself defers to a first pool.
-        backend = cast("AsyncNetworkBackend", AsyncCallBackend(httpcore2.AnyIOBackend()))
         self.pool = httpcore2.AsyncConnectionPool(
-            proxy=proxy, network_backend=backend, **pool_options()
+            proxy=proxy,
+            network_backend=cast("AsyncNetworkBackend", self.backend),
+            **pool_options(),
         )
         """The connection pool (its ``connections`` are public)."""
 
@@ -199,9 +223,17 @@ class AsyncCallTransport(httpx2.AsyncBaseTransport):
         )
 
     async def aclose(self) -> None:
-        """Close every connection of the pool."""
-        with httpx2_errors():
-            await self.pool.aclose()
+        """Close every connection of the pool.
+
+        From another event loop than the one that opened them, the connections cannot
+        be closed (the libraries below raise `RuntimeError`): their sockets are shut
+        down instead (the backend's `shut_down`).
+        """
+        try:
+            with httpx2_errors():
+                await self.pool.aclose()
+        except RuntimeError:
+            self.backend.shut_down()
 
 
 def own_client(timeout: httpx2.Timeout) -> httpx2.AsyncClient:

@@ -19,9 +19,16 @@ from .._exceptions import (
     APIResponseValidationError,
     QuickshopsError,
 )
-from .._failures import closed_client_error, forked_client_error, is_decoding_error, send_error
+from .._failures import (
+    closed_client_error,
+    forked_client_error,
+    is_decoding_error,
+    other_loop_error,
+    send_error,
+)
 from .._fork import fork_generation
 from .._logging import clock, log_attempt, log_pause, log_retry
+from .._loops import AsyncLoopGuard
 from .._ratelimit import TURN, RateLimits
 from .._request import build_request, new_idempotency_key
 from .._response import error_from_response, masked, parse_success
@@ -65,6 +72,8 @@ class AsyncPool:
         """The clock of the client's deadlines and pauses, shared by its copies."""
         self.limits: RateLimits = RateLimits(self.clock)
         """The rate-limit pauses of every route, shared by the client's calls and copies."""
+        self.loop = AsyncLoopGuard()
+        """The event loop the pool belongs to: the first that used it."""
 
     def get(self, call: Call[T]) -> AsyncHTTPClient:
         """Return the client to send `call` with, opening a new one after a fork."""
@@ -74,12 +83,23 @@ class AsyncPool:
             self.client, self.generation = self.make(), fork_generation()
         if self.client.is_closed:
             raise closed_client_error(call)
+        if self.loop.is_foreign():
+            raise other_loop_error(call.route)
         return self.client
 
     async def aclose(self) -> None:
-        """Close the client if the SDK made it; safe to call twice."""
+        """Close the client if the SDK made it; safe to call twice.
+
+        Raises:
+            APIConnectionError: Closing from another event loop than the pool's, which
+                ends its connections as far as it can (their sockets are shut down).
+
+        """
         if self.make is not None:
+            foreign = self.loop.is_foreign_to_close()
             await self.client.aclose()
+            if foreign:
+                raise other_loop_error(None)
 
 
 class AsyncSender:

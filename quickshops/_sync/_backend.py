@@ -21,6 +21,9 @@ library is read or replaced.
 
 from __future__ import annotations
 
+import contextlib
+import socket
+import weakref
 from typing import TYPE_CHECKING, Any, cast
 
 import httpx2
@@ -58,8 +61,12 @@ class SyncCallStream:
     It is a network stream to httpcore2 by its methods, which is all httpcore2 asks.
     """
 
-    def __init__(self, stream: httpcore2.NetworkStream) -> None:
+    def __init__(
+        self, stream: httpcore2.NetworkStream, opened: weakref.WeakSet[SyncCallStream]
+    ) -> None:
         self._stream = stream
+        self._opened = opened
+        opened.add(self)
 
     def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
         """Read, for at most the time left."""
@@ -91,7 +98,7 @@ class SyncCallStream:
         """Start TLS, for at most the time left; the TLS stream is bounded as well."""
         bounded = _bounded(timeout, "ConnectTimeout")
         stream = self._stream.start_tls(ssl_context, server_hostname, bounded)
-        return SyncCallStream(stream)
+        return SyncCallStream(stream, self._opened)
 
     def get_extra_info(self, info: str) -> Any:
         """What the wrapped stream tells."""
@@ -106,6 +113,8 @@ class SyncCallBackend:
 
     def __init__(self, backend: httpcore2.NetworkBackend) -> None:
         self._backend = backend
+        self.opened: weakref.WeakSet[SyncCallStream] = weakref.WeakSet()
+        """The streams it opened that are still in use."""
 
     def connect_tcp(
         self,
@@ -118,7 +127,7 @@ class SyncCallBackend:
         """Connect, for at most the time left."""
         bounded = _bounded(timeout, "ConnectTimeout")
         stream = self._backend.connect_tcp(host, port, bounded, local_address, socket_options)
-        return SyncCallStream(stream)
+        return SyncCallStream(stream, self.opened)
 
     def connect_unix_socket(
         self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
@@ -126,11 +135,23 @@ class SyncCallBackend:
         """Connect, for at most the time left."""
         bounded = _bounded(timeout, "ConnectTimeout")
         stream = self._backend.connect_unix_socket(path, bounded, socket_options)
-        return SyncCallStream(stream)
+        return SyncCallStream(stream, self.opened)
 
     def sleep(self, seconds: float) -> None:
         """Sleep as the wrapped backend does."""
         self._backend.sleep(seconds)
+
+    def shut_down(self) -> None:
+        """End every connection it opened, from any thread or event loop.
+
+        Closing a connection needs the event loop that opened it; shutting its socket
+        down does not: the server sees the connection end, and the socket is closed
+        when the loop that owns it runs again, or when it is collected.
+        """
+        for stream in list(self.opened):
+            sock = stream.get_extra_info("socket")
+            with contextlib.suppress(OSError):  # already shut down by the server
+                sock.shutdown(socket.SHUT_RDWR)
 
 
 class SyncCallResponseStream(httpx2.SyncByteStream):
@@ -168,10 +189,15 @@ class SyncCallTransport(httpx2.BaseTransport):
     def __init__(self, proxy: httpcore2.Proxy | None = None) -> None:
         import httpcore2
 
+        self.backend = SyncCallBackend(httpcore2.SyncBackend())
+        """The network backend of the pool's connections."""
         # The call backend is a network backend by its methods: subclassing httpcore2's
         # would import httpcore2 with the SDK, which httpx2 itself defers to a first pool.
-        backend = cast("NetworkBackend", SyncCallBackend(httpcore2.SyncBackend()))
-        self.pool = httpcore2.ConnectionPool(proxy=proxy, network_backend=backend, **pool_options())
+        self.pool = httpcore2.ConnectionPool(
+            proxy=proxy,
+            network_backend=cast("NetworkBackend", self.backend),
+            **pool_options(),
+        )
         """The connection pool (its ``connections`` are public)."""
 
     def handle_request(self, request: httpx2.Request) -> httpx2.Response:
@@ -199,9 +225,17 @@ class SyncCallTransport(httpx2.BaseTransport):
         )
 
     def close(self) -> None:
-        """Close every connection of the pool."""
-        with httpx2_errors():
-            self.pool.close()
+        """Close every connection of the pool.
+
+        From another event loop than the one that opened them, the connections cannot
+        be closed (the libraries below raise `RuntimeError`): their sockets are shut
+        down instead (the backend's `shut_down`).
+        """
+        try:
+            with httpx2_errors():
+                self.pool.close()
+        except RuntimeError:
+            self.backend.shut_down()
 
 
 def own_client(timeout: httpx2.Timeout) -> httpx2.Client:

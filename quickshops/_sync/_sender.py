@@ -21,9 +21,16 @@ from .._exceptions import (
     APIResponseValidationError,
     QuickshopsError,
 )
-from .._failures import closed_client_error, forked_client_error, is_decoding_error, send_error
+from .._failures import (
+    closed_client_error,
+    forked_client_error,
+    is_decoding_error,
+    other_loop_error,
+    send_error,
+)
 from .._fork import fork_generation
 from .._logging import clock, log_attempt, log_pause, log_retry
+from .._loops import SyncLoopGuard
 from .._ratelimit import TURN, RateLimits
 from .._request import build_request, new_idempotency_key
 from .._response import error_from_response, masked, parse_success
@@ -67,6 +74,8 @@ class SyncPool:
         """The clock of the client's deadlines and pauses, shared by its copies."""
         self.limits: RateLimits = RateLimits(self.clock)
         """The rate-limit pauses of every route, shared by the client's calls and copies."""
+        self.loop = SyncLoopGuard()
+        """The event loop the pool belongs to: the first that used it."""
 
     def get(self, call: Call[T]) -> HTTPClient:
         """Return the client to send `call` with, opening a new one after a fork."""
@@ -76,12 +85,23 @@ class SyncPool:
             self.client, self.generation = self.make(), fork_generation()
         if self.client.is_closed:
             raise closed_client_error(call)
+        if self.loop.is_foreign():
+            raise other_loop_error(call.route)
         return self.client
 
     def close(self) -> None:
-        """Close the client if the SDK made it; safe to call twice."""
+        """Close the client if the SDK made it; safe to call twice.
+
+        Raises:
+            APIConnectionError: Closing from another event loop than the pool's, which
+                ends its connections as far as it can (their sockets are shut down).
+
+        """
         if self.make is not None:
+            foreign = self.loop.is_foreign_to_close()
             self.client.close()
+            if foreign:
+                raise other_loop_error(None)
 
 
 class SyncSender:

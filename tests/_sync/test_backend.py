@@ -7,6 +7,7 @@ from __future__ import annotations
 import socket
 import ssl
 import time
+import weakref
 from typing import Any
 
 import httpcore2
@@ -111,7 +112,7 @@ def test_every_operation_is_bounded_by_the_deadline() -> None:
 
 def test_past_the_deadline_an_operation_fails_as_a_timeout() -> None:
     """Started after the deadline, an operation raises the library's own timeout."""
-    stream = SyncCallStream(FakeStream())
+    stream = SyncCallStream(FakeStream(), weakref.WeakSet())
     token = DEADLINE.set(Deadline(Clock(), -1.0))
     try:
         with pytest.raises(httpcore2.ReadTimeout, match="total_timeout"):
@@ -131,7 +132,7 @@ def test_a_request_refused_while_queued_takes_a_new_turn_before_writing() -> Non
     def sleep(seconds: float) -> None:
         slept.append(seconds)
 
-    stream = SyncCallStream(FakeStream())
+    stream = SyncCallStream(FakeStream(), weakref.WeakSet())
     limits = RateLimits()
     route = "GET /products"
     taken = limits.now()
@@ -188,3 +189,26 @@ def test_the_transport_raises_httpx2_errors() -> None:
             client.get(f"http://127.0.0.1:{port}/v1/health")
 
     assert [] == transport.pool.connections
+
+
+def test_connections_another_loop_cannot_close_are_shut_down(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """When the pool cannot close its connections (another loop's), their sockets end."""
+    transport = SyncCallTransport()
+    ours, theirs = socket.socketpair()
+    fake = FakeStream()
+    fake.get_extra_info = lambda info: ours  # type: ignore[method-assign]
+    kept = SyncCallStream(fake, transport.backend.opened)
+
+    def refuse() -> None:
+        raise RuntimeError("Event loop is closed")
+
+    monkeypatch.setattr(transport.pool, "close", refuse)
+    with ours, theirs:
+        transport.close()
+        theirs.settimeout(5.0)
+        assert b"" == theirs.recv(1)  # the connection ended
+        transport.backend.shut_down()  # again: already shut down, nothing raised
+
+    assert [kept] == list(transport.backend.opened)
