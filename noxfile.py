@@ -118,8 +118,9 @@ def tests_lowest(session: nox.Session) -> None:
     install(session, "tests")
     pins = lowest_direct(PYPROJECT["project"]["dependencies"])
     session.install(*pins)
-    check = "from importlib.metadata import version\n" + "".join(
-        f"assert version({name!r}) == {floor!r}, ({name!r}, version({name!r}))\n"
+    check = "from importlib.metadata import version\nfrom packaging.version import Version\n"
+    check += "".join(
+        f"assert Version(version({name!r})) == Version({floor!r}), ({name!r}, version({name!r}))\n"
         for name, _, floor in (pin.partition("==") for pin in pins)
     )
     session.run("python", "-c", check)
