@@ -10,7 +10,6 @@ mapped to the SDK's own, so neither leaks out of a call.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import http.cookiejar
 import importlib.util
@@ -28,7 +27,8 @@ from ._exceptions import InvalidRequestError
 
 if TYPE_CHECKING:
     import ssl
-    from collections.abc import Callable, Iterator
+    from collections.abc import Callable
+    from types import TracebackType
     from typing import TypeAlias
 
     import httpcore2
@@ -249,18 +249,35 @@ _CORE_ERRORS = (
 specific first, so that the first match is the one raised."""
 
 
-@contextlib.contextmanager
-def httpx2_errors() -> Iterator[None]:
-    """Raise httpcore2's errors as the httpx2 errors of the same name, as a transport must."""
-    import httpcore2
+class _Httpx2Errors:
+    """Raise httpcore2's errors as the httpx2 errors of the same name, as a transport must.
 
-    try:
-        yield
-    except Exception as exc:
+    A class rather than a generator: it runs around every request and every body.
+    """
+
+    __slots__ = ()
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if not isinstance(exc, Exception):  # None, or GeneratorExit and cancellation
+            return
+        import httpcore2
+
         for name in _CORE_ERRORS:
             if isinstance(exc, getattr(httpcore2, name)):
                 raise getattr(httpx2, name)(str(exc)) from exc
-        raise
+
+
+_HTTPX2_ERRORS = _Httpx2Errors()
+
+
+def httpx2_errors() -> _Httpx2Errors:
+    """A context in which httpcore2's errors are raised as httpx2's of the same name."""
+    return _HTTPX2_ERRORS
 
 
 def _proxy_error(exc: Exception) -> InvalidRequestError:
