@@ -15,15 +15,16 @@ pending text that apply and discard resolve.
 from __future__ import annotations
 
 import datetime
-import json
 import re
 import secrets
-import urllib.parse
 from collections.abc import Callable, Mapping
 from typing import Any
 
 import attrs
+import httpx2
 
+from quickshops import _json
+from quickshops._args import MAX_INT
 from quickshops.testing._replies import APIError, invalid, not_found
 from quickshops.testing._seed import CURRENCY, PAGES_PATH, STORE_ID, THEMES
 
@@ -50,15 +51,16 @@ class Request:
         """The body as a JSON object; with `optional`, an empty body is ``{}``.
 
         Raises:
-            APIError: 400 when the body is not a JSON object.
+            APIError: 400 when the body is not a JSON object, or nests deeper than
+                `quickshops._json.MAX_DEPTH`.
 
         """
         if optional and not self.body.strip():
             return {}
         try:
-            value = json.loads(self.body)
-        except ValueError as exc:
-            raise invalid("Request body is not valid JSON") from exc
+            value = _json.loads(self.body)
+        except _json.JSONError as exc:
+            raise invalid(f"Request body is not valid JSON: {exc}") from None
         if not isinstance(value, dict):
             raise invalid("Request body must be a JSON object")
         return value
@@ -81,32 +83,54 @@ def text_field(body: Mapping[str, Any], field: str, label: str | None = None) ->
 
 
 def count_field(value: Any, label: str, minimum: int) -> int:
-    """`value` if it is an integer of at least `minimum`, else a 400."""
-    if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
-        raise invalid(f"{label} must be an integer >= {minimum}")
+    """`value` if it is an integer from `minimum` to `MAX_INT`, as the SDK sends, else a 400."""
+    if not isinstance(value, int) or isinstance(value, bool) or not minimum <= value <= MAX_INT:
+        raise invalid(f"{label} must be an integer from {minimum} to {MAX_INT}")
     return value
+
+
+def add_quantity(cart: Cart, product_id: str, quantity: int, label: str) -> None:
+    """Add `quantity` to the cart's line, else a 400 when the line would pass `MAX_INT`."""
+    total = cart.lines.get(product_id, 0) + quantity
+    if total > MAX_INT:
+        raise invalid(f"{label} would make the line's quantity larger than {MAX_INT}")
+    cart.lines[product_id] = total
+
+
+def return_url(value: str) -> httpx2.URL | None:
+    """`value` as a URL a customer can be sent to: absolute, http(s), printable; else None.
+
+    https to any host, or http to a loopback host, as the SDK sends it. The URL's
+    ``str`` is ASCII: the host IDNA-encoded, anything else outside ASCII
+    percent-encoded as UTF-8, so that it can go in a ``Location`` header.
+    """
+    if not value.isprintable():  # CR, LF, another control character, a lone surrogate
+        return None
+    try:
+        url = httpx2.URL(value)  # encodes the host with IDNA, which may fail
+    except httpx2.InvalidURL:
+        return None
+    loopback = url.host in ("localhost", "127.0.0.1", "::1")
+    if url.host and (url.scheme == "https" or (url.scheme == "http" and loopback)):
+        return url
+    return None
 
 
 def _return_url(body: Mapping[str, Any], field: str) -> None:
     value = body.get(field)
-    if value is None:
-        return
-    parts = urllib.parse.urlsplit(value) if isinstance(value, str) else None
-    loopback = parts is not None and parts.hostname in ("localhost", "127.0.0.1", "::1")
-    if (
-        parts is None
-        or not parts.netloc
-        or not (parts.scheme == "https" or (parts.scheme == "http" and loopback))
-    ):
-        raise invalid(f"{field} must be an absolute https URL")
+    if value is not None and (not isinstance(value, str) or return_url(value) is None):
+        raise invalid(
+            f"{field} must be an absolute https URL (or http to localhost) without control "
+            "characters, such as https://shop.example/thanks"
+        )
 
 
 def _limit(query: Mapping[str, str]) -> int | None:
     limit = query.get("limit")
     if limit is None:
         return None
-    if not re.fullmatch("[0-9]+", limit) or int(limit) < 1:
-        raise invalid("limit must be a positive integer")
+    if not re.fullmatch("[0-9]{1,10}", limit) or not 1 <= int(limit) <= MAX_INT:
+        raise invalid(f"limit must be an integer from 1 to {MAX_INT}")
     return int(limit)
 
 
@@ -357,7 +381,7 @@ class Handlers:
             product_id = text_field(line, "productId", f"lines[{index}].productId")
             quantity = count_field(line.get("quantity"), f"lines[{index}].quantity", 1)
             self.product(product_id, purchasable=True)
-            cart.lines[product_id] = cart.lines.get(product_id, 0) + quantity
+            add_quantity(cart, product_id, quantity, f"lines[{index}].quantity")
         self.carts[cart.id] = cart
         return self.cart_json(cart)
 
@@ -372,7 +396,7 @@ class Handlers:
         product_id = text_field(body, "productId")
         quantity = count_field(body.get("quantity"), "quantity", 1)
         self.product(product_id, purchasable=True)
-        cart.lines[product_id] = cart.lines.get(product_id, 0) + quantity
+        add_quantity(cart, product_id, quantity, "quantity")
         return self.cart_json(cart)
 
     def handle_cart_update_line(self, request: Request) -> Any:

@@ -8,6 +8,8 @@ from typing import Any, Literal
 
 import attrs
 
+from quickshops import _json
+
 ErrorStyle = Literal["combined", "flat", "detailed", "nested"]
 """How error bodies look.
 
@@ -73,8 +75,14 @@ class RecordedRequest:
     dropped: bool
 
     def json(self) -> Any:
-        """Return the request body decoded from JSON."""
-        return json.loads(self.body)
+        """Return the request body decoded from JSON.
+
+        Raises:
+            quickshops._json.JSONError: When the body is not JSON, or nests deeper
+                than `quickshops._json.MAX_DEPTH` (it came from outside the process).
+
+        """
+        return _json.loads(self.body)
 
 
 class APIError(Exception):
@@ -128,7 +136,7 @@ def json_reply(status: int, payload: Any, headers: Mapping[str, str] | None = No
 def sniff(body: bytes) -> str:
     """The content type of a raw body: JSON if it parses, else HTML."""
     try:
-        json.loads(body)
-    except ValueError:
+        _json.loads(body)
+    except _json.JSONError:
         return "text/html; charset=utf-8"
     return JSON_TYPE

@@ -123,7 +123,7 @@ def test_a_bad_limit_is_refused(emulator: Emulator, route: str) -> None:
     with make_client(emulator) as client:
         response = client.get(route, params={"limit": "0"})
 
-    assert ("VALIDATION_ERROR", "limit must be a positive integer") == (
+    assert ("VALIDATION_ERROR", "limit must be an integer from 1 to 2147483647") == (
         response.json()["code"],
         response.json()["message"],
     )
