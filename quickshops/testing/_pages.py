@@ -13,6 +13,11 @@ Plain, accessible HTML with no external assets. Under `PAGES_PATH`:
   303 back to the portal page.
 
 Without a success or cancel URL, the page says what happened instead of redirecting.
+
+``Location`` is always ASCII: the host IDNA-encoded, anything else outside ASCII
+percent-encoded as UTF-8. It is worked out before the session is paid, so a Pay that
+changes the session is always answered; a return URL that cannot be sent (one set in
+`Emulator.return_urls` by hand) is a 500 page, and the session stays unpaid.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import html
 import re
 from typing import TYPE_CHECKING
 
+from quickshops.testing._handlers import return_url
 from quickshops.testing._replies import Reply
 from quickshops.testing._seed import PAGES_PATH
 
@@ -64,6 +70,22 @@ def _see_other(location: str) -> Reply:
     return Reply(303, {"location": location}, b"")
 
 
+def _redirect(url: str | None) -> Reply | None:
+    """A 303 to a return URL, written in ASCII; a 500 page if it cannot be sent; None without."""
+    if not url:
+        return None
+    parsed = return_url(url)
+    if parsed is None:
+        return _page(
+            500,
+            "Cannot return to the shop",
+            f"<p>The session's return URL {html.escape(repr(url))} is not an absolute http(s) "
+            "URL: nothing was changed. Create the session with a URL such as "
+            "https://shop.example/thanks.</p>",
+        )
+    return _see_other(str(parsed))
+
+
 def _money(minor_units: int, currency: str) -> str:
     return f"{minor_units / 100:.2f} {currency.upper()}"
 
@@ -90,17 +112,19 @@ def _checkout(emulator: Emulator, session_id: str, action: str | None) -> Reply:
         return _page(404, "Checkout not found", "<p>This checkout session does not exist.</p>")
     success_url, cancel_url = emulator.return_urls.get(session_id, (None, None))
     if action == "pay":
+        # Worked out first: once the session is paid, nothing may fail before the answer.
+        redirect = _redirect(
+            success_url and success_url.replace("{CHECKOUT_SESSION_ID}", session_id)
+        )
+        if redirect is not None and redirect.status != 303:
+            return redirect
         try:
             emulator.complete_session(session_id)
         except ValueError:
             return _page(409, "Already paid", "<p>This checkout session was already paid.</p>")
-        if success_url:
-            return _see_other(success_url.replace("{CHECKOUT_SESSION_ID}", session_id))
-        return _page(200, "Payment complete", "<p>Thank you: the session is paid.</p>")
+        return redirect or _page(200, "Payment complete", "<p>Thank you: the session is paid.</p>")
     if action == "cancel":
-        if cancel_url:
-            return _see_other(cancel_url)
-        return _page(200, "Checkout cancelled", "<p>Nothing was paid.</p>")
+        return _redirect(cancel_url) or _page(200, "Checkout cancelled", "<p>Nothing was paid.</p>")
     rows = "".join(
         f"<tr><td>{html.escape(item['name'])}</td><td>{item['quantity']}</td>"
         f"<td>{_money(item['amountTotal'], session['currency'])}</td></tr>"
