@@ -6,13 +6,18 @@ POSTed with ``Content-Type: application/json`` and the body's signature, made by
 ``http://`` URL or a callable taking ``(body, headers)`` and returning the status it
 answers (None counts as 200). A delivery that gets no 2xx (or raises, or cannot
 connect) is tried again, a bounded number of times; each one is recorded.
+
+An HTTP attempt is one POST on its own connection, with h11 as the client: connecting,
+sending and reading the answer's head all fit in `DELIVERY_TIMEOUT`, however slowly
+the endpoint sends, and at most `RESPONSE_BYTES` of its body are read.
 """
 
 from __future__ import annotations
 
-import http.client
+import contextlib
 import ipaddress
 import json
+import socket
 import time
 import urllib.parse
 from collections.abc import Callable, Collection, Mapping
@@ -22,6 +27,7 @@ if TYPE_CHECKING:
     from typing import TypeAlias
 
 import attrs
+import h11
 
 from quickshops.webhooks import EVENT_TYPES, SIGNATURE_HEADER, sign
 
@@ -31,7 +37,9 @@ WebhookTarget: TypeAlias = str | Callable[[bytes, Mapping[str, str]], int | None
 """Where events go: a loopback ``http://`` URL, or a callable ``(body, headers) -> status``."""
 
 DELIVERY_TIMEOUT = 5.0
-"""Seconds an HTTP endpoint has to answer one delivery attempt."""
+"""Seconds one attempt to an HTTP endpoint may take: connecting, sending, reading the head."""
+RESPONSE_BYTES = 4096
+"""How much of an HTTP endpoint's answer body is read; the status comes from the head."""
 
 
 def _loopback_url(url: str) -> str:
@@ -148,18 +156,78 @@ def event_body(event: str, timestamp: str, data: Mapping[str, Any]) -> bytes:
 
 
 def _post(url: str, body: bytes, headers: Mapping[str, str]) -> int:
-    parts = urllib.parse.urlsplit(url)
-    connection = http.client.HTTPConnection(
-        parts.hostname or "", parts.port or 80, timeout=DELIVERY_TIMEOUT
-    )
+    """POST `body` to `url` and return the answer's status, within `DELIVERY_TIMEOUT`.
+
+    Raises:
+        TimeoutError: When the attempt takes longer.
+        OSError: When the endpoint cannot be reached, or closes the connection.
+        h11.RemoteProtocolError: When the endpoint does not answer in HTTP/1.1.
+
+    """
     try:
-        path = urllib.parse.urlunsplit(("", "", parts.path or "/", parts.query, ""))
-        connection.request("POST", path, body, dict(headers))
-        response = connection.getresponse()
-        response.read()
-        return response.status
-    finally:
-        connection.close()
+        return _exchange(url, body, headers, time.monotonic() + DELIVERY_TIMEOUT)
+    except TimeoutError:
+        raise TimeoutError(f"the endpoint did not answer within {DELIVERY_TIMEOUT} s") from None
+
+
+def _exchange(url: str, body: bytes, headers: Mapping[str, str], deadline: float) -> int:
+    parts = urllib.parse.urlsplit(url)
+    target = urllib.parse.urlunsplit(("", "", parts.path or "/", parts.query, ""))
+    address = (parts.hostname or "", parts.port or 80)
+    with socket.create_connection(address, timeout=_remaining(deadline)) as sock:
+        client = h11.Connection(h11.CLIENT)
+        request = h11.Request(
+            method="POST",
+            target=target,
+            headers=[
+                ("host", parts.netloc),
+                ("content-length", str(len(body))),
+                ("connection", "close"),
+                *headers.items(),
+            ],
+        )
+        data = client.send(request) + client.send(h11.Data(data=body))
+        sock.settimeout(_remaining(deadline))
+        sock.sendall(data + client.send(h11.EndOfMessage()))
+        event = client.next_event()
+        while not isinstance(event, h11.Response):  # skipping any 1xx
+            if event is h11.NEED_DATA:
+                client.receive_data(_recv(sock, deadline))
+            event = client.next_event()
+        with contextlib.suppress(OSError, h11.RemoteProtocolError):
+            _read_some(client, sock, deadline)
+        return event.status_code
+
+
+def _read_some(client: h11.Connection, sock: socket.socket, deadline: float) -> None:
+    """Read the answer's body to its end, but no more than `RESPONSE_BYTES` of it."""
+    read = 0
+    while read < RESPONSE_BYTES:
+        event = client.next_event()
+        if event is h11.NEED_DATA:
+            client.receive_data(_recv(sock, deadline))
+        elif isinstance(event, h11.Data):
+            read += len(event.data)
+        else:  # EndOfMessage
+            return
+
+
+def _remaining(deadline: float) -> float:
+    """Seconds left until `deadline`.
+
+    Raises:
+        TimeoutError: When none are left.
+
+    """
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
+        raise TimeoutError("no time is left")
+    return remaining
+
+
+def _recv(sock: socket.socket, deadline: float) -> bytes:
+    sock.settimeout(_remaining(deadline))
+    return sock.recv(RESPONSE_BYTES)
 
 
 def deliver(

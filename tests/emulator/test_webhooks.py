@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import socket
+import threading
+import time
 import typing
 from typing import TYPE_CHECKING, Any
 
@@ -16,13 +20,14 @@ from quickshops.testing import (
     Delivery,
     Emulator,
     WebhookTarget,
+    _webhooks,
     client,
 )
 from quickshops.testing._webhooks import Webhook, deliver, sample_data
 from tests.receiver import receiving
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Iterator, Mapping
 
 SECRET = "whsec_emulator_test"
 
@@ -325,3 +330,105 @@ def test_the_webhook_types_resolve() -> None:
     assert {"event", "target", "status", "attempts", "body", "error"} <= set(
         typing.get_type_hints(Delivery)
     )
+
+
+# Endpoints that answer slowly, hugely or strangely
+
+
+@contextlib.contextmanager
+def raw_endpoint(answer: Callable[[socket.socket], None]) -> Iterator[str]:
+    """A loopback endpoint that reads one request's head and lets `answer` reply; yield its URL."""
+    listener = socket.create_server(("127.0.0.1", 0))
+
+    def serve() -> None:
+        connection, _ = listener.accept()
+        with connection, contextlib.suppress(OSError):  # the client may close first
+            connection.settimeout(5.0)
+            received = b""
+            while b"\r\n\r\n" not in received:
+                received += connection.recv(65536)
+            answer(connection)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}/hooks"
+    finally:
+        thread.join(5.0)
+        listener.close()
+
+
+def deliver_once(url: str) -> Delivery:
+    """One attempt of order.completed to `url`."""
+    return deliver(
+        Webhook.create(url, SECRET, None), "order.completed", b"{}", attempts=1, retry_delay=0
+    )
+
+
+def test_an_endpoint_dripping_its_answer_is_given_up_in_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A byte every 50 ms never ends the attempt's total bound: it fails when its time is up."""
+    monkeypatch.setattr(_webhooks, "DELIVERY_TIMEOUT", 0.2)
+
+    def send_slowly(connection: socket.socket, byte: int) -> bool:
+        connection.sendall(bytes([byte]))
+        time.sleep(0.05)
+        return True
+
+    def drip(connection: socket.socket) -> None:  # until the client gives up: sendall fails
+        answer = b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nX-Padding: " + b"p" * 60
+        all(send_slowly(connection, byte) for byte in answer)
+
+    with raw_endpoint(drip) as url:
+        delivery = deliver_once(url)
+
+    assert (None, False) == (delivery.status, delivery.delivered)
+    assert "TimeoutError: the endpoint did not answer within 0.2 s" == delivery.error
+
+
+def test_the_status_comes_from_the_head_and_a_huge_body_is_not_read() -> None:
+    """An endpoint declaring 100 MB gets its 200 recorded; no more than a few KiB are read."""
+
+    def huge(connection: socket.socket) -> None:
+        connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 100000000\r\n\r\n" + b"x" * 65536)
+        # Until the client closes, having read what it wanted.
+        b"".join(iter(lambda: connection.recv(65536), b""))
+
+    with raw_endpoint(huge) as url:
+        delivery = deliver_once(url)
+
+    assert (200, True, None) == (delivery.status, delivery.delivered, delivery.error)
+
+
+def test_an_informational_answer_is_skipped() -> None:
+    """A 100 Continue before the answer is not taken for it."""
+
+    def continuing(connection: socket.socket) -> None:
+        connection.sendall(b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 204 No Content\r\n\r\n")
+
+    with raw_endpoint(continuing) as url:
+        delivery = deliver_once(url)
+
+    assert (204, True) == (delivery.status, delivery.delivered)
+
+
+def test_an_endpoint_closing_without_an_answer_is_recorded() -> None:
+    """A connection closed before any answer is a failed attempt, with h11's reason."""
+    with raw_endpoint(lambda connection: None) as url:
+        delivery = deliver_once(url)
+
+    assert (None, 1) == (delivery.status, delivery.attempts)
+    assert delivery.error is not None
+    assert delivery.error.startswith("RemoteProtocolError")
+
+
+def test_the_bound_covers_connecting_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With no time left, an attempt is not even connected: it fails as a timeout."""
+    monkeypatch.setattr(_webhooks, "DELIVERY_TIMEOUT", 0.0)
+
+    with receiving() as receiver:
+        delivery = deliver_once(receiver.url)
+
+    assert [] == receiver.received
+    assert "TimeoutError: the endpoint did not answer within 0.0 s" == delivery.error
