@@ -121,7 +121,8 @@ def test_invalid_content_length_is_bad_request(server: EmulatorServer) -> None:
         server,
         b"POST /v1/cart HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\nConnection: close\r\n\r\n",
     )
-    assert answer.split(b"\r\n", 1)[0] == b"HTTP/1.1 400 Invalid Content-Length"
+    assert answer.split(b"\r\n", 1)[0] == b"HTTP/1.1 400 Bad Request"
+    assert b"bad Content-Length" in answer
 
 
 def test_stop_closes_idle_keep_alive_connections() -> None:
@@ -186,23 +187,6 @@ def test_lifecycle_errors_and_idempotent_stop() -> None:
         idle.start()
     with EmulatorServer() as running, pytest.raises(RuntimeError):
         running.start()
-
-
-def test_connection_errors_are_not_reported(
-    server: EmulatorServer, capsys: pytest.CaptureFixture[str]
-) -> None:
-    """A client that went away is silent; any other handler error is reported."""
-    httpd = server._httpd
-    try:
-        raise BrokenPipeError
-    except BrokenPipeError:
-        httpd.handle_error(None, ("127.0.0.1", 1))
-    quiet = capsys.readouterr().err
-    try:
-        raise ValueError("boom")
-    except ValueError:
-        httpd.handle_error(None, ("127.0.0.1", 1))
-    assert (quiet, "ValueError: boom" in capsys.readouterr().err) == ("", True)
 
 
 def test_a_base_url_without_the_version_gets_a_hint() -> None:
