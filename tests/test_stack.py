@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pathlib
 import ssl
+import sys
 from collections.abc import Callable
 
 import certifi
@@ -17,6 +18,7 @@ from quickshops._stack import (
     core_proxy,
     environment_proxies,
     httpx2_errors,
+    libraries,
     library_of,
     lower_errors,
     own_client,
@@ -187,3 +189,16 @@ def test_httpcore2_errors_become_the_httpx2_errors_of_the_same_name() -> None:
         raise KeyError("x")
 
     assert isinstance(caught.value.__cause__, httpcore2.ReadTimeout)
+
+
+def test_httpx_is_looked_for_only_once_something_imported_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With httpx not imported (or blocked), only httpx2's classes are known."""
+    import httpx
+
+    timeout = httpx.Timeout(1.0)
+    monkeypatch.setitem(sys.modules, "httpx", None)
+
+    assert (httpx2,) == libraries()
+    assert library_of(timeout, "Timeout") is None

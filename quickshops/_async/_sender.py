@@ -81,6 +81,7 @@ class AsyncPool:
             if self.make is None:
                 raise forked_client_error(call)
             self.client, self.generation = self.make(), fork_generation()
+            self.loop = AsyncLoopGuard()  # new connections: the child's loop may claim them
         if self.client.is_closed:
             raise closed_client_error(call)
         if self.loop.is_foreign():

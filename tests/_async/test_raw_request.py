@@ -146,6 +146,9 @@ async def test_a_path_that_would_leave_base_url_is_refused(
     ("options", "fragment"),
     [
         ({"json": {"when": object()}}, "the body is not JSON"),
+        ({"json": {"x": float("nan")}}, "the body is not JSON .Out of range float values"),
+        ({"json": [float("-inf")]}, "the body is not JSON"),
+        ({"json": {"text": "\ud800"}}, "the body is not JSON"),
         ({"params": [("a", "b")]}, "params must be a mapping"),
         ({"params": {"a": object()}}, "params must be a mapping"),
         ({"params": {1: "b"}}, "params must be a mapping"),
@@ -155,7 +158,7 @@ async def test_a_path_that_would_leave_base_url_is_refused(
 async def test_bad_options_are_refused(
     api: respx.MockRouter, qs: AsyncQuickshops, options: dict[str, Any], fragment: str
 ) -> None:
-    """A body that is not JSON, params that are not a mapping, a bad key: refused, unsent."""
+    """A body that is not JSON (NaN, infinities, lone surrogates), bad params or key: unsent."""
     route = api.route().respond(200, json={})
 
     with pytest.raises(InvalidRequestError, match=fragment):

@@ -41,8 +41,10 @@ from quickshops import (
     Quickshops,
     QuickshopsError,
 )
+from quickshops._async._backend import AsyncCallTransport
 from quickshops._deadline import Clock
 from quickshops._endpoints import ENDPOINTS, Endpoint
+from quickshops._sync._backend import SyncCallTransport
 from quickshops.testing import (
     BASE_PATH,
     DIGITAL_PRODUCT_ID,
@@ -324,8 +326,8 @@ class Handle:
 
     @property
     def pool(self) -> Any:
-        """The httpcore connection pool behind the client (private; tests only)."""
-        return sdk_http_client(self.qs)._transport._pool
+        """The httpcore2 connection pool behind the client (private; tests only)."""
+        return connection_pool(sdk_http_client(self.qs))
 
     def assert_pool_idle(self) -> None:
         """No request holds a connection, and every pooled connection is idle or closed."""
@@ -349,6 +351,16 @@ class Handle:
 def sdk_http_client(qs: Quickshops | AsyncQuickshops) -> Any:
     """The httpx2 client a client sends through (private attributes; tests only)."""
     return qs._pool.client
+
+
+def connection_pool(http_client: Any) -> Any:
+    """The httpcore2 pool of an httpx2 client: the SDK's transport's, or httpx2's own."""
+    transport = http_client._transport
+    return (
+        transport.pool
+        if isinstance(transport, (SyncCallTransport, AsyncCallTransport))
+        else transport._pool
+    )
 
 
 class Driver:

@@ -28,7 +28,8 @@ SCRIPT = textwrap.dedent(
 
 
     def local_ports(http_client):
-        pool = http_client._transport._pool
+        transport = http_client._transport
+        pool = getattr(transport, "pool", None) or transport._pool  # the SDK's, or httpx2's
         return sorted(
             c._connection._network_stream.get_extra_info("socket").getsockname()[1]
             for c in pool.connections

@@ -46,6 +46,7 @@ from tests.reliability.conftest import (
     KEY,
     ServerProcess,
     Sleeps,
+    connection_pool,
     count,
     quiet_pytest_log_capture,
     server_process,
@@ -298,7 +299,7 @@ async def test_load_async_client(load_server: ServerProcess, sleeps: Sleeps) -> 
             outcome.record(index, result, returns, route)
 
     start = time.monotonic()
-    pool = http_client._transport._pool  # type: ignore[attr-defined]
+    pool = connection_pool(http_client)
     sampler = Sampler(pool, baseline_sockets, ASYNC_POOL, load_server.port)
     with quiet_pytest_log_capture(), sampler:
         async with anyio.create_task_group() as group:
@@ -359,7 +360,7 @@ def test_load_threads_sharing_sync_client(load_server: ServerProcess, sleeps: Sl
 
     threads = [threading.Thread(target=worker, name=f"load-{i}") for i in range(THREADS)]
     start = time.monotonic()
-    pool = http_client._transport._pool  # type: ignore[attr-defined]
+    pool = connection_pool(http_client)
     sampler = Sampler(pool, baseline_sockets, SYNC_POOL, load_server.port)
     with quiet_pytest_log_capture(), sampler:
         for thread in threads:
