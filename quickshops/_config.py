@@ -151,15 +151,18 @@ def resolve_max_retries(max_retries: Any) -> int:
     )
 
 
+def is_positive_seconds(value: object) -> bool:
+    """Tell whether `value` is a positive, finite number of seconds (not a bool, not NaN)."""
+    return (
+        isinstance(value, (int, float)) and not isinstance(value, bool) and 0 < value < float("inf")
+    )
+
+
 def resolve_total_timeout(total_timeout: Any) -> float | None:
     """Return `total_timeout` in seconds: a positive number, or None for no bound."""
     if total_timeout is None:
         return None
-    if (
-        isinstance(total_timeout, (int, float))
-        and not isinstance(total_timeout, bool)
-        and 0 < total_timeout < float("inf")
-    ):
+    if is_positive_seconds(total_timeout):
         return float(total_timeout)
     raise InvalidRequestError(
         "total_timeout must be a positive number of seconds, or None for no bound on a "

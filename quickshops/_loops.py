@@ -10,7 +10,6 @@ SDK's `APIConnectionError`, before anything is sent. The sync client has no loop
 
 from __future__ import annotations
 
-import asyncio
 import sys
 import threading
 from types import ModuleType
@@ -19,12 +18,20 @@ __all__ = ["AsyncLoopGuard", "SyncLoopGuard", "running_loop"]
 
 
 def running_loop() -> object | None:
-    """The event loop running in this thread: asyncio's loop, or trio's run; None if none."""
-    try:
-        return asyncio.get_running_loop()
-    except RuntimeError:
-        pass
-    trio = sys.modules.get("trio")  # a trio run is only possible once trio is imported
+    """The event loop running in this thread: asyncio's loop, or trio's run; None if none.
+
+    Either library is looked for only once imported (no loop of it can run before), so
+    that importing the SDK does not import asyncio.
+    """
+    asyncio = sys.modules.get("asyncio")
+    if isinstance(asyncio, ModuleType):
+        try:
+            loop: object = asyncio.get_running_loop()
+        except RuntimeError:
+            pass
+        else:
+            return loop
+    trio = sys.modules.get("trio")
     if isinstance(trio, ModuleType):
         try:
             token: object = trio.lowlevel.current_trio_token()
@@ -47,9 +54,9 @@ class AsyncLoopGuard:
     def is_foreign(self) -> bool:
         """Claim the running loop if none is claimed; tell whether another one was."""
         current = running_loop()
-        with self._lock:
-            if self.loop is None:
-                self.loop = current
+        if self.loop is None:
+            with self._lock:  # the first of two threads claiming at once wins
+                self.loop = current if self.loop is None else self.loop
         return current is not self.loop
 
     def is_foreign_to_close(self) -> bool:

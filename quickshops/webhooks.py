@@ -25,7 +25,6 @@ import binascii
 import datetime
 import hashlib
 import hmac
-import math
 import time
 from collections.abc import Mapping
 from typing import Any
@@ -33,6 +32,7 @@ from typing import Any
 import attrs
 
 from . import _json
+from ._config import is_positive_seconds
 from ._exceptions import InvalidRequestError, InvalidWebhookError
 
 __all__ = [
@@ -238,11 +238,7 @@ def _tolerance(tolerance: Any) -> float | None:
     """`tolerance` as seconds: None, or a positive finite number (a NaN would allow all)."""
     if tolerance is None:
         return None
-    if (
-        isinstance(tolerance, (int, float))
-        and not isinstance(tolerance, bool)
-        and 0 < tolerance < math.inf
-    ):
+    if is_positive_seconds(tolerance):
         return float(tolerance)
     raise InvalidRequestError(
         f"tolerance must be a positive number of seconds (300 is usual), or None to accept "

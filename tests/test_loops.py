@@ -30,10 +30,20 @@ def test_the_running_loop_is_asyncios_or_trios_run() -> None:
     assert len({id(seen[0]), id(seen[2]), id(seen[4])}) == 3
 
 
-def test_without_trio_imported_no_trio_run_is_looked_for(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Outside asyncio, with trio not imported, there is no loop."""
+def test_a_library_not_imported_is_not_looked_for(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With asyncio not imported, a trio run is still found; with neither, there is none."""
+    import trio
+
+    seen: list[object | None] = []
+
+    async def note() -> None:
+        seen.append(running_loop())
+
+    monkeypatch.setitem(sys.modules, "asyncio", None)
+    trio.run(note)
     monkeypatch.setitem(sys.modules, "trio", None)
 
+    assert seen[0] is not None
     assert running_loop() is None
 
 

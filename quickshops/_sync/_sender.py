@@ -70,11 +70,11 @@ class SyncPool:
         self.library = library
         """The module of the client's HTTP library, ``httpx2`` or ``httpx``."""
         self.generation: int = fork_generation()
-        self.clock = Clock()
+        self.clock: Clock = Clock()
         """The clock of the client's deadlines and pauses, shared by its copies."""
         self.limits: RateLimits = RateLimits(self.clock)
         """The rate-limit pauses of every route, shared by the client's calls and copies."""
-        self.loop = SyncLoopGuard()
+        self.loop: SyncLoopGuard = SyncLoopGuard()
         """The event loop the pool belongs to: the first that used it."""
 
     def get(self, call: Call[T]) -> HTTPClient:
