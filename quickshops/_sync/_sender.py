@@ -227,7 +227,7 @@ class SyncSender:
         self._sleep(seconds)
 
     def _sleep(self, seconds: float) -> None:
-        """Wait `seconds`; with instant retries on, move the SDK's clock past them instead."""
+        """Wait `seconds`; with instant retries on, move the client's clock past them instead."""
         if skips_waits(self.config):
             self.pool.clock.skip(seconds)
             return
