@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import math
 import os
 import re
 import warnings
@@ -128,8 +129,9 @@ def resolve_timeout(timeout: Any) -> httpx2.Timeout:
     converted = as_timeout(timeout)
     if converted is not None:
         return converted
-    if isinstance(timeout, (int, float)) and not isinstance(timeout, bool) and timeout > 0:
-        return httpx2.Timeout(float(timeout))
+    seconds = positive_seconds(timeout)
+    if seconds is not None:
+        return httpx2.Timeout(seconds)
     raise InvalidRequestError(
         f"timeout must be a positive number of seconds or an httpx2.Timeout, not {timeout!r}."
     )
@@ -151,19 +153,27 @@ def resolve_max_retries(max_retries: Any) -> int:
     )
 
 
-def is_positive_seconds(value: object) -> bool:
-    """Tell whether `value` is a positive, finite number of seconds (not a bool, not NaN)."""
-    return (
-        isinstance(value, (int, float)) and not isinstance(value, bool) and 0 < value < float("inf")
-    )
+def positive_seconds(value: object) -> float | None:
+    """`value` as seconds if it is a positive, finite number (not a bool), else None.
+
+    None for NaN, an infinity, and an int too large for a float (``10**400``).
+    """
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return None
+    try:
+        seconds = float(value)
+    except OverflowError:
+        return None
+    return seconds if 0 < seconds < math.inf else None
 
 
 def resolve_total_timeout(total_timeout: Any) -> float | None:
     """Return `total_timeout` in seconds: a positive number, or None for no bound."""
     if total_timeout is None:
         return None
-    if is_positive_seconds(total_timeout):
-        return float(total_timeout)
+    seconds = positive_seconds(total_timeout)
+    if seconds is not None:
+        return seconds
     raise InvalidRequestError(
         "total_timeout must be a positive number of seconds, or None for no bound on a "
         f"whole call, not {total_timeout!r}."

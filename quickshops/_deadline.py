@@ -15,6 +15,7 @@ helper thread or an event loop.
 from __future__ import annotations
 
 import contextvars
+import math
 import threading
 import time
 from typing import TYPE_CHECKING, Any
@@ -64,6 +65,10 @@ class Deadline:
         """Seconds left before the deadline (zero or less once it has passed)."""
         return self.at - self.clock()
 
+    def expire(self) -> None:
+        """Make the deadline pass now: the call cannot end in time, and ends at once."""
+        self.at = -math.inf
+
 
 def set_instant(instant: bool) -> bool:
     """Make every client skip its waits (or stop); return the previous setting."""
@@ -102,6 +107,22 @@ def remaining(timeout: float | None) -> float | None:
     if left <= 0:
         raise TimeoutError("the call's total_timeout has passed")
     return left if timeout is None else min(timeout, left)
+
+
+def afford(seconds: float) -> None:
+    """Refuse a wait of `seconds` that would end past the current call's deadline.
+
+    Such a wait is not slept into certain failure: the deadline passes now instead
+    (`Deadline.expire`), so that the call ends at once with its total bound's error.
+
+    Raises:
+        TimeoutError: The wait would end at or after the deadline.
+
+    """
+    deadline = DEADLINE.get()
+    if deadline is not None and seconds >= deadline.left():
+        deadline.expire()
+        raise TimeoutError(f"a wait of {seconds:g} s would pass the call's total_timeout")
 
 
 def total_timeout_error(call: Call[Any], config: ClientConfig) -> APITimeoutError:

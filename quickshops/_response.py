@@ -27,6 +27,7 @@ from ._exceptions import (
     UnprocessableEntityError,
 )
 from ._retry import parse_retry_after
+from ._stack import library_of
 
 if TYPE_CHECKING:
     from ._request import Call
@@ -57,15 +58,47 @@ def _content(response: Any) -> bytes:
     return content
 
 
-def _load_json(response: HTTPResponse) -> Any:
+def _text(response: HTTPResponse, content: bytes) -> str:
+    """`content` decoded by the charset the response declares (UTF-8 if none or unknown)."""
+    try:
+        return content.decode(response.charset_encoding or "utf-8", "replace")
+    except LookupError:
+        return content.decode("utf-8", "replace")
+
+
+def _load_json(response: HTTPResponse, content: bytes) -> Any:
     """Decode a JSON body; raise ValueError for anything that is not JSON."""
     try:
         try:
-            return json.loads(_content(response))
+            return json.loads(content)
         except UnicodeDecodeError:  # not UTF-8: try the charset the response declares
-            return json.loads(response.text)
+            return json.loads(_text(response, content))
     except RecursionError as exc:
         raise ValueError("JSON nested too deeply") from exc
+
+
+def with_content(response: Any, content: bytes) -> Any:
+    """A copy of `response` (httpx2's or httpx's) holding `content`, its body as read.
+
+    The SDK reads a body itself, only as far as its cap, so the response it read
+    holds none; an error's `response` must show the body. The copy has the same
+    status, headers (but ``content-encoding``: its body is decoded), request and
+    extensions.
+    """
+    library = library_of(response, "Response")
+    assert library is not None, "the SDK reads only httpx2 and httpx responses"
+    headers = [
+        (name, value)
+        for name, value in response.headers.multi_items()
+        if name.lower() != "content-encoding"
+    ]
+    return library.Response(
+        response.status_code,
+        headers=headers,
+        content=content,
+        request=response.request,
+        extensions=response.extensions,
+    )
 
 
 def mask(text: str, config: ClientConfig) -> str:
@@ -83,17 +116,23 @@ def masked(error: E, config: ClientConfig) -> E:
     return error
 
 
-def parse_success(response: HTTPResponse, call: Call[T], config: ClientConfig) -> T:
-    """Read a 2xx response into what the call returns (a model, JSON, an APIResponse)."""
+def parse_success(
+    response: HTTPResponse, call: Call[T], config: ClientConfig, content: bytes | None = None
+) -> T:
+    """Read a 2xx response into what the call returns (a model, JSON, an APIResponse).
+
+    `content` is its body as the SDK read it; None takes the response's own.
+    """
+    content = _content(response) if content is None else content
     request_id = response.headers.get("x-request-id")
     reader = call.reader
     try:
-        body = _load_json(response) if _content(response) or not reader.allows_empty else None
+        body = _load_json(response, content) if content or not reader.allows_empty else None
     except ValueError as exc:
         raise masked(
             APIResponseValidationError(
                 f"Unexpected response from {call.route}: the body is not JSON "
-                f"({_describe_text(response, config)}).",
+                f"({_describe_text(response, content, config)}).",
                 status=response.status_code,
                 request_id=request_id,
             ),
@@ -106,12 +145,11 @@ def parse_success(response: HTTPResponse, call: Call[T], config: ClientConfig) -
         raise masked(exc, config) from None
 
 
-def _describe_text(response: HTTPResponse, config: ClientConfig) -> str:
+def _describe_text(response: HTTPResponse, content: bytes, config: ClientConfig) -> str:
     """Summarise a non-JSON body: empty, or its first characters without markup."""
-    content = _content(response)
     if not content:
         return "the body is empty"
-    text = " ".join(_TAGS.sub(" ", content.decode("utf-8", "replace")).split())
+    text = " ".join(_TAGS.sub(" ", _text(response, content)).split())
     text = mask(text, config)  # before cutting, which could cut the key in two
     if len(text) > _SNIPPET:
         text = text[: _SNIPPET - 3] + "..."
@@ -156,20 +194,27 @@ def _hint(status: int, code: str | None, config: ClientConfig) -> str:
 
 
 def error_from_response(
-    response: HTTPResponse, call: Call[Any], config: ClientConfig
+    response: HTTPResponse, call: Call[Any], config: ClientConfig, content: bytes | None = None
 ) -> APIStatusError:
-    """Map a non-2xx response to the error class of its status, with all it tells."""
+    """Map a non-2xx response to the error class of its status, with all it tells.
+
+    `content` is its body as the SDK read it (the error's `response` then holds it);
+    None takes the response's own, as for a caller's event hook that raised.
+    """
+    if content is None:
+        content = _content(response)
+    else:
+        response = with_content(response, content)
     status = response.status_code
-    content = _content(response)
     try:
-        body: Any = _load_json(response) if content else None
+        body: Any = _load_json(response, content) if content else None
     except ValueError:
-        body = content.decode("utf-8", "replace")
+        body = _text(response, content)
     message, code, request_id = _error_fields(body)
     request_id = request_id or response.headers.get("x-request-id")
     if message is None:
         reason = response.reason_phrase or "error"
-        message = f"HTTP {status} {reason}, {_describe_text(response, config)}"
+        message = f"HTTP {status} {reason}, {_describe_text(response, content, config)}"
     if 300 <= status < 400:
         location = response.headers.get("location", "nowhere")
         message = (

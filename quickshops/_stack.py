@@ -207,6 +207,15 @@ def _direct_pattern(host: str) -> str:
     return f"all://[{host}]" if address.version == 6 else f"all://{host}"
 
 
+def core_url(url: httpx2.URL) -> httpcore2.URL:
+    """`url` as httpcore2 takes it."""
+    import httpcore2
+
+    return httpcore2.URL(
+        scheme=url.raw_scheme, host=url.raw_host, port=url.port, target=url.raw_path
+    )
+
+
 def core_proxy(proxy: httpx2.Proxy) -> httpcore2.Proxy:
     """`proxy` as httpcore2 takes it, for a pool the SDK makes.
 
@@ -216,13 +225,10 @@ def core_proxy(proxy: httpx2.Proxy) -> httpcore2.Proxy:
     """
     import httpcore2
 
-    url = proxy.url
-    if url.scheme in ("socks5", "socks5h") and importlib.util.find_spec("socksio") is None:
+    if proxy.url.scheme in ("socks5", "socks5h") and importlib.util.find_spec("socksio") is None:
         raise ImportError("a SOCKS proxy needs the socksio package")
     return httpcore2.Proxy(
-        url=httpcore2.URL(
-            scheme=url.raw_scheme, host=url.raw_host, port=url.port, target=url.raw_path
-        ),
+        url=core_url(proxy.url),
         auth=proxy.raw_auth,
         headers=proxy.headers.raw,
         ssl_context=proxy.ssl_context,

@@ -32,7 +32,7 @@ from typing import Any
 import attrs
 
 from . import _json
-from ._config import is_positive_seconds
+from ._config import positive_seconds
 from ._exceptions import InvalidRequestError, InvalidWebhookError
 
 __all__ = [
@@ -238,8 +238,9 @@ def _tolerance(tolerance: Any) -> float | None:
     """`tolerance` as seconds: None, or a positive finite number (a NaN would allow all)."""
     if tolerance is None:
         return None
-    if is_positive_seconds(tolerance):
-        return float(tolerance)
+    seconds = positive_seconds(tolerance)
+    if seconds is not None:
+        return seconds
     raise InvalidRequestError(
         f"tolerance must be a positive number of seconds (300 is usual), or None to accept "
         f"an event of any age, not {tolerance!r}."
@@ -264,6 +265,10 @@ def _body(payload: Any) -> bytes:
 
 
 def _digest(body: bytes, secret: str | bytes, algorithm: str) -> bytes:
+    if not isinstance(algorithm, str):
+        raise InvalidRequestError(
+            f"algorithm must be the name of a hashlib hash, such as 'sha256', not {algorithm!r}"
+        )
     try:
         key = secret.encode("utf-8") if isinstance(secret, str) else secret
     except UnicodeEncodeError:

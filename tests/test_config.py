@@ -100,9 +100,9 @@ def test_base_url_default_and_trailing_slash() -> None:
     assert "https://eu.example/v1" == resolve_base_url("https://eu.example/v1/")
 
 
-@pytest.mark.parametrize("timeout", [0, -1, True, "5", None])
+@pytest.mark.parametrize("timeout", [0, -1, True, "5", None, float("nan"), float("inf"), 10**400])
 def test_bad_timeouts_are_refused(timeout: object) -> None:
-    """A timeout must be a positive number or an httpx2 (or httpx) Timeout."""
+    """A timeout must be a positive, finite number or an httpx2 (or httpx) Timeout."""
     with pytest.raises(InvalidRequestError, match="timeout"):
         resolve_timeout(timeout)
 

@@ -51,7 +51,13 @@ SCRIPT = textwrap.dedent(
     async def close():
         await qs.aclose()
 
-    assert anyio.run(call, backend=first).ok
+    if first == "asyncio in a thread":  # the first loop is still running, elsewhere
+        import asyncio
+        loop = asyncio.new_event_loop()
+        threading.Thread(target=loop.run_forever, daemon=True).start()
+        assert asyncio.run_coroutine_threadsafe(call(), loop).result(10).ok
+    else:
+        assert anyio.run(call, backend=first).ok
     for step in (call, close):
         try:
             anyio.run(step, backend=second)
@@ -65,7 +71,14 @@ SCRIPT = textwrap.dedent(
     """
 )
 
-PAIRS = [("asyncio", "asyncio"), ("asyncio", "trio"), ("trio", "asyncio"), ("trio", "trio")]
+PAIRS = [
+    ("asyncio", "asyncio"),
+    ("asyncio", "trio"),
+    ("trio", "asyncio"),
+    ("trio", "trio"),
+    ("asyncio in a thread", "asyncio"),
+    ("asyncio in a thread", "trio"),
+]
 
 
 @pytest.mark.parametrize(("first", "second"), PAIRS)

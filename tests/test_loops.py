@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import socket
 import sys
 
 import anyio
 import pytest
 
-from quickshops import APIConnectionError
+from quickshops import APIConnectionError, AsyncQuickshops
 from quickshops._loops import AsyncLoopGuard, SyncLoopGuard, running_loop
-from quickshops.testing import async_client
+from quickshops.testing import SECRET_KEY, async_client
 
 
 def test_the_running_loop_is_asyncios_or_trios_run() -> None:
@@ -96,3 +97,27 @@ def test_an_async_client_from_a_second_loop_is_refused_unsent() -> None:
     assert errors[0].message.startswith("GET /products/store was not sent from another")
     assert errors[1].message.startswith("The client was closed from another event loop")
     assert not any(error.retryable for error in errors)
+
+
+def test_the_sdks_own_pool_closed_from_a_second_loop_is_closed_for_good() -> None:
+    """Its connections are ended from the second loop; after it, a call finds it closed."""
+    with socket.socket() as unused:  # nothing listens: no connection is ever kept
+        unused.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{unused.getsockname()[1]}/v1"
+    qs = AsyncQuickshops(api_key=SECRET_KEY, base_url=url, max_retries=0)
+    errors: list[APIConnectionError] = []
+
+    async def step(name: str) -> None:
+        try:
+            await (qs.aclose() if name == "close" else qs.health.check())
+        except APIConnectionError as exc:
+            errors.append(exc)
+
+    anyio.run(step, "call", backend="trio")  # refused: the pool is now trio's
+    anyio.run(step, "close", backend="asyncio")
+    anyio.run(step, "call", backend="trio")
+
+    refused, closed, after = (error.message for error in errors)
+    assert "got no usable response" in refused
+    assert closed.startswith("The client was closed from another event loop")
+    assert after.startswith("GET /health was not sent: the client is closed")

@@ -16,6 +16,7 @@ from quickshops import (
     AuthenticationError,
     BadRequestError,
     InternalServerError,
+    NotFoundError,
     PermissionDeniedError,
     RateLimitError,
 )
@@ -224,3 +225,38 @@ def test_an_unread_error_body_reads_as_empty() -> None:
 
     assert isinstance(error, InternalServerError)
     assert "the body is empty" in error.message
+
+
+def test_a_body_the_sdk_read_is_on_the_errors_response(http: Any) -> None:
+    """The body as the SDK read it (decoded) is the error's response body; the rest is kept."""
+    request = http.Request("GET", "https://api.quickshops.app/v1/health")
+    streamed = http.Response(
+        404,
+        headers={"content-encoding": "gzip", "x-request-id": "req_1"},
+        stream=http.ByteStream(b"compressed, never read"),
+        request=request,
+    )
+    content = b'{"error": "gone", "code": "NOT_FOUND"}'
+
+    error = error_from_response(streamed, CALL, CONFIG, content)
+
+    assert isinstance(error, NotFoundError)
+    assert (content, 404, request) == (
+        error.response.content,
+        error.response.status_code,
+        error.response.request,
+    )
+    assert ("req_1", None) == (
+        error.response.headers["x-request-id"],
+        error.response.headers.get("content-encoding"),
+    )
+
+
+def test_a_charset_python_does_not_know_reads_as_utf_8(http: Any) -> None:
+    """An unknown declared charset does not break the message: the body is read as UTF-8."""
+    headers = {"content-type": "text/html; charset=no-such-charset"}
+    response = http.Response(502, content="<p>Passerelle fermée</p>".encode(), headers=headers)
+
+    error = error_from_response(response, CALL, CONFIG)
+
+    assert "'Passerelle fermée'" in error.message

@@ -27,9 +27,9 @@ from typing import TYPE_CHECKING, Any, cast
 import httpx2
 
 from .. import _stack as stack
-from .._deadline import remaining
+from .._deadline import afford, remaining
 from .._ratelimit import TURN
-from .._stack import httpx2_errors, pool_options
+from .._stack import core_url, httpx2_errors, pool_options
 
 if TYPE_CHECKING:
     import ssl
@@ -51,6 +51,17 @@ def _bounded(timeout: float | None, error: str) -> float | None:
         import httpcore2
 
         raise getattr(httpcore2, error)(str(exc)) from exc
+
+
+def _affordable(seconds: float) -> float:
+    """`seconds` of waiting, if the call can afford them; else httpcore2's write timeout."""
+    try:
+        afford(seconds)
+    except TimeoutError as exc:
+        import httpcore2
+
+        raise httpcore2.WriteTimeout(str(exc)) from exc
+    return seconds
 
 
 class AsyncCallStream:
@@ -78,8 +89,7 @@ class AsyncCallStream:
             for wait in (limits.paused_for, limits.turn, limits.space):
                 seconds = wait(route)
                 if seconds:
-                    _bounded(seconds, "WriteTimeout")
-                    await sleep(seconds)
+                    await sleep(_affordable(seconds))
             TURN.set((limits, route, limits.now(), sleep))
         await self._stream.write(buffer, _bounded(timeout, "WriteTimeout"))
 
@@ -202,12 +212,9 @@ class AsyncCallTransport(httpx2.AsyncBaseTransport):
         """Send `request` through the pool; return the response, its body still to read."""
         import httpcore2
 
-        url = request.url
         core_request = httpcore2.Request(
             method=request.method,
-            url=httpcore2.URL(
-                scheme=url.raw_scheme, host=url.raw_host, port=url.port, target=url.raw_path
-            ),
+            url=core_url(request.url),
             headers=request.headers.raw,
             content=request.stream,
             extensions=request.extensions,
@@ -223,25 +230,40 @@ class AsyncCallTransport(httpx2.AsyncBaseTransport):
         )
 
     async def aclose(self) -> None:
-        """Close every connection of the pool.
-
-        From another event loop than the one that opened them, the connections cannot
-        be closed (the libraries below raise `RuntimeError`): their sockets are shut
-        down instead (the backend's `shut_down`).
-        """
-        try:
-            with httpx2_errors():
-                await self.pool.aclose()
-        except RuntimeError:
-            self.backend.shut_down()
+        """Close every connection of the pool."""
+        with httpx2_errors():
+            await self.pool.aclose()
 
 
-def own_client(timeout: httpx2.Timeout) -> httpx2.AsyncClient:
+class AsyncOwnClient(httpx2.AsyncClient):
+    """The connection pool the SDK makes: an httpx2 client over call transports.
+
+    Closing it needs the event loop that opened its connections; `shut_down` ends them
+    from any thread or loop.
+    """
+
+    transports: list[AsyncCallTransport]
+    """Its transports: the direct one, and one per proxy from the environment."""
+
+    def shut_down(self) -> None:
+        """End every connection of every transport (each backend's `shut_down`)."""
+        for transport in self.transports:
+            transport.backend.shut_down()
+
+
+def own_client(timeout: httpx2.Timeout) -> AsyncOwnClient:
     """The connection pool the SDK makes: bounded by each call's deadline and turn.
 
     Raises:
         InvalidRequestError: The environment names a proxy that cannot be used.
 
     """
-    client: httpx2.AsyncClient = stack.own_client(httpx2.AsyncClient, timeout, AsyncCallTransport)
+    transports: list[AsyncCallTransport] = []
+
+    def transport(proxy: httpcore2.Proxy | None) -> AsyncCallTransport:
+        transports.append(AsyncCallTransport(proxy))
+        return transports[-1]
+
+    client: AsyncOwnClient = stack.own_client(AsyncOwnClient, timeout, transport)
+    client.transports = transports
     return client

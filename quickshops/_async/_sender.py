@@ -34,6 +34,7 @@ from .._request import build_request, new_idempotency_key
 from .._response import error_from_response, masked, parse_success
 from .._retry import RetryStop, RetryWait, is_retryable, refusal_pause
 from .._stack import library_of
+from ._backend import AsyncOwnClient
 
 if TYPE_CHECKING:
     from typing import Any
@@ -74,6 +75,8 @@ class AsyncPool:
         """The rate-limit pauses of every route, shared by the client's calls and copies."""
         self.loop: AsyncLoopGuard = AsyncLoopGuard()
         """The event loop the pool belongs to: the first that used it."""
+        self.closed = False
+        """Whether it was closed from another event loop (the client cannot tell)."""
 
     def get(self, call: Call[T]) -> AsyncHTTPClient:
         """Return the client to send `call` with, opening a new one after a fork."""
@@ -82,7 +85,7 @@ class AsyncPool:
                 raise forked_client_error(call)
             self.client, self.generation = self.make(), fork_generation()
             self.loop = AsyncLoopGuard()  # new connections: the child's loop may claim them
-        if self.client.is_closed:
+        if self.closed or self.client.is_closed:
             raise closed_client_error(call)
         if self.loop.is_foreign():
             raise other_loop_error(call.route)
@@ -96,11 +99,14 @@ class AsyncPool:
                 ends its connections as far as it can (their sockets are shut down).
 
         """
-        if self.make is not None:
-            foreign = self.loop.is_foreign_to_close()
-            await self.client.aclose()
-            if foreign:
-                raise other_loop_error(None)
+        if self.make is None:
+            return
+        if self.loop.is_foreign_to_close():
+            self.closed = True
+            if isinstance(self.client, AsyncOwnClient):
+                self.client.shut_down()
+            raise other_loop_error(None)
+        await self.client.aclose()
 
 
 class AsyncSender:
@@ -124,18 +130,18 @@ class AsyncSender:
                 pool.client, pool.library, self.headers, config, call, new_idempotency_key
             )
             try:
-                response = await self._attempt(request, call, 1, deadline)
+                response, content = await self._attempt(request, call, 1, deadline)
             except QuickshopsError as failure:
                 if not config.max_retries or not is_retryable(failure):
                     raise
-                response = await self._retry(request, call, failure, deadline)
-            return parse_success(response, call, config)
+                response, content = await self._retry(request, call, failure, deadline)
+            return parse_success(response, call, config, content)
         finally:
             DEADLINE.reset(token)
 
     async def _retry(
         self, request: Any, call: Call[T], failure: QuickshopsError, deadline: Deadline | None
-    ) -> Any:
+    ) -> tuple[Any, bytes]:
         """Retry, by the policy, a call whose first attempt failed with `failure`.
 
         The retry machinery is built only here, for the calls that need it; tenacity
@@ -161,17 +167,17 @@ class AsyncSender:
                         error, first = first, None
                         raise error
                     number = attempt.retry_state.attempt_number
-                    response = await self._attempt(request, call, number, deadline)
+                    answer = await self._attempt(request, call, number, deadline)
         except QuickshopsError as exc:
             if stop.out_of_time:
                 raise total_timeout_error(call, self.config) from exc
             raise
-        return response
+        return answer
 
     async def _attempt(
         self, request: Any, call: Call[T], attempt: int, deadline: Deadline | None
-    ) -> Any:
-        """Make one attempt: return a 2xx response, read, or raise the error it amounts to.
+    ) -> tuple[Any, bytes]:
+        """Make one attempt: return a 2xx response and its body, or raise its error.
 
         It first waits for the route's rate-limit turn, if the route is paced.
         """
@@ -191,7 +197,7 @@ class AsyncSender:
             if refused is not None:
                 limits.refused(call.route, refused, sent_at)
             try:
-                await self._read(response, call, deadline)
+                content = await self._read(response, call, deadline)
             finally:
                 await response.aclose()
         except QuickshopsError:
@@ -208,9 +214,9 @@ class AsyncSender:
             TURN.reset(turn)
         log_attempt(call, self.config, start, attempt, response=response)
         if not response.is_success:
-            raise error_from_response(response, call, self.config)
+            raise error_from_response(response, call, self.config, content)
         limits.succeeded(call.route)
-        return response
+        return response, content
 
     async def _take_turn(
         self, limits: RateLimits, call: Call[T], deadline: Deadline | None
@@ -248,12 +254,12 @@ class AsyncSender:
                 for phase, value in self.config.timeout_extension.items()
             }
 
-    async def _read(self, response: Any, call: Call[T], deadline: Deadline | None) -> None:
-        """Read the body, decompressed, up to its cap, and keep it on the response.
+    async def _read(self, response: Any, call: Call[T], deadline: Deadline | None) -> bytes:
+        """Read the body, decompressed, up to its cap, and return it.
 
         The cap is `max_response_bytes` for a 2xx, and only as much as a message needs for
-        an error status; past it, reading stops. The body is kept as `response.read()`
-        would keep it.
+        an error status; past it, reading stops. (httpx2 has no public way to read a
+        body only so far and keep it on the response: the SDK keeps it beside.)
         """
         cap = self.config.max_response_bytes
         if not response.is_success:
@@ -277,7 +283,7 @@ class AsyncSender:
             # An error status with an undecodable body is still that error status.
             if response.is_success or not is_decoding_error(exc):
                 raise
-        response._content = b"".join(chunks)
+        return b"".join(chunks)
 
     def _too_large(self, response: Any, call: Call[T], cap: int) -> QuickshopsError:
         return masked(

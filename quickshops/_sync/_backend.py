@@ -29,9 +29,9 @@ from typing import TYPE_CHECKING, Any, cast
 import httpx2
 
 from .. import _stack as stack
-from .._deadline import remaining
+from .._deadline import afford, remaining
 from .._ratelimit import TURN
-from .._stack import httpx2_errors, pool_options
+from .._stack import core_url, httpx2_errors, pool_options
 
 if TYPE_CHECKING:
     import ssl
@@ -53,6 +53,17 @@ def _bounded(timeout: float | None, error: str) -> float | None:
         import httpcore2
 
         raise getattr(httpcore2, error)(str(exc)) from exc
+
+
+def _affordable(seconds: float) -> float:
+    """`seconds` of waiting, if the call can afford them; else httpcore2's write timeout."""
+    try:
+        afford(seconds)
+    except TimeoutError as exc:
+        import httpcore2
+
+        raise httpcore2.WriteTimeout(str(exc)) from exc
+    return seconds
 
 
 class SyncCallStream:
@@ -80,8 +91,7 @@ class SyncCallStream:
             for wait in (limits.paused_for, limits.turn, limits.space):
                 seconds = wait(route)
                 if seconds:
-                    _bounded(seconds, "WriteTimeout")
-                    sleep(seconds)
+                    sleep(_affordable(seconds))
             TURN.set((limits, route, limits.now(), sleep))
         self._stream.write(buffer, _bounded(timeout, "WriteTimeout"))
 
@@ -204,12 +214,9 @@ class SyncCallTransport(httpx2.BaseTransport):
         """Send `request` through the pool; return the response, its body still to read."""
         import httpcore2
 
-        url = request.url
         core_request = httpcore2.Request(
             method=request.method,
-            url=httpcore2.URL(
-                scheme=url.raw_scheme, host=url.raw_host, port=url.port, target=url.raw_path
-            ),
+            url=core_url(request.url),
             headers=request.headers.raw,
             content=request.stream,
             extensions=request.extensions,
@@ -225,25 +232,40 @@ class SyncCallTransport(httpx2.BaseTransport):
         )
 
     def close(self) -> None:
-        """Close every connection of the pool.
-
-        From another event loop than the one that opened them, the connections cannot
-        be closed (the libraries below raise `RuntimeError`): their sockets are shut
-        down instead (the backend's `shut_down`).
-        """
-        try:
-            with httpx2_errors():
-                self.pool.close()
-        except RuntimeError:
-            self.backend.shut_down()
+        """Close every connection of the pool."""
+        with httpx2_errors():
+            self.pool.close()
 
 
-def own_client(timeout: httpx2.Timeout) -> httpx2.Client:
+class SyncOwnClient(httpx2.Client):
+    """The connection pool the SDK makes: an httpx2 client over call transports.
+
+    Closing it needs the event loop that opened its connections; `shut_down` ends them
+    from any thread or loop.
+    """
+
+    transports: list[SyncCallTransport]
+    """Its transports: the direct one, and one per proxy from the environment."""
+
+    def shut_down(self) -> None:
+        """End every connection of every transport (each backend's `shut_down`)."""
+        for transport in self.transports:
+            transport.backend.shut_down()
+
+
+def own_client(timeout: httpx2.Timeout) -> SyncOwnClient:
     """The connection pool the SDK makes: bounded by each call's deadline and turn.
 
     Raises:
         InvalidRequestError: The environment names a proxy that cannot be used.
 
     """
-    client: httpx2.Client = stack.own_client(httpx2.Client, timeout, SyncCallTransport)
+    transports: list[SyncCallTransport] = []
+
+    def transport(proxy: httpcore2.Proxy | None) -> SyncCallTransport:
+        transports.append(SyncCallTransport(proxy))
+        return transports[-1]
+
+    client: SyncOwnClient = stack.own_client(SyncOwnClient, timeout, transport)
+    client.transports = transports
     return client

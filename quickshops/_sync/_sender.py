@@ -36,6 +36,7 @@ from .._request import build_request, new_idempotency_key
 from .._response import error_from_response, masked, parse_success
 from .._retry import RetryStop, RetryWait, is_retryable, refusal_pause
 from .._stack import library_of
+from ._backend import SyncOwnClient
 
 if TYPE_CHECKING:
     from typing import Any
@@ -76,6 +77,8 @@ class SyncPool:
         """The rate-limit pauses of every route, shared by the client's calls and copies."""
         self.loop: SyncLoopGuard = SyncLoopGuard()
         """The event loop the pool belongs to: the first that used it."""
+        self.closed = False
+        """Whether it was closed from another event loop (the client cannot tell)."""
 
     def get(self, call: Call[T]) -> HTTPClient:
         """Return the client to send `call` with, opening a new one after a fork."""
@@ -84,7 +87,7 @@ class SyncPool:
                 raise forked_client_error(call)
             self.client, self.generation = self.make(), fork_generation()
             self.loop = SyncLoopGuard()  # new connections: the child's loop may claim them
-        if self.client.is_closed:
+        if self.closed or self.client.is_closed:
             raise closed_client_error(call)
         if self.loop.is_foreign():
             raise other_loop_error(call.route)
@@ -98,11 +101,14 @@ class SyncPool:
                 ends its connections as far as it can (their sockets are shut down).
 
         """
-        if self.make is not None:
-            foreign = self.loop.is_foreign_to_close()
-            self.client.close()
-            if foreign:
-                raise other_loop_error(None)
+        if self.make is None:
+            return
+        if self.loop.is_foreign_to_close():
+            self.closed = True
+            if isinstance(self.client, SyncOwnClient):
+                self.client.shut_down()
+            raise other_loop_error(None)
+        self.client.close()
 
 
 class SyncSender:
@@ -126,18 +132,18 @@ class SyncSender:
                 pool.client, pool.library, self.headers, config, call, new_idempotency_key
             )
             try:
-                response = self._attempt(request, call, 1, deadline)
+                response, content = self._attempt(request, call, 1, deadline)
             except QuickshopsError as failure:
                 if not config.max_retries or not is_retryable(failure):
                     raise
-                response = self._retry(request, call, failure, deadline)
-            return parse_success(response, call, config)
+                response, content = self._retry(request, call, failure, deadline)
+            return parse_success(response, call, config, content)
         finally:
             DEADLINE.reset(token)
 
     def _retry(
         self, request: Any, call: Call[T], failure: QuickshopsError, deadline: Deadline | None
-    ) -> Any:
+    ) -> tuple[Any, bytes]:
         """Retry, by the policy, a call whose first attempt failed with `failure`.
 
         The retry machinery is built only here, for the calls that need it; tenacity
@@ -163,15 +169,17 @@ class SyncSender:
                         error, first = first, None
                         raise error
                     number = attempt.retry_state.attempt_number
-                    response = self._attempt(request, call, number, deadline)
+                    answer = self._attempt(request, call, number, deadline)
         except QuickshopsError as exc:
             if stop.out_of_time:
                 raise total_timeout_error(call, self.config) from exc
             raise
-        return response
+        return answer
 
-    def _attempt(self, request: Any, call: Call[T], attempt: int, deadline: Deadline | None) -> Any:
-        """Make one attempt: return a 2xx response, read, or raise the error it amounts to.
+    def _attempt(
+        self, request: Any, call: Call[T], attempt: int, deadline: Deadline | None
+    ) -> tuple[Any, bytes]:
+        """Make one attempt: return a 2xx response and its body, or raise its error.
 
         It first waits for the route's rate-limit turn, if the route is paced.
         """
@@ -191,7 +199,7 @@ class SyncSender:
             if refused is not None:
                 limits.refused(call.route, refused, sent_at)
             try:
-                self._read(response, call, deadline)
+                content = self._read(response, call, deadline)
             finally:
                 response.close()
         except QuickshopsError:
@@ -208,9 +216,9 @@ class SyncSender:
             TURN.reset(turn)
         log_attempt(call, self.config, start, attempt, response=response)
         if not response.is_success:
-            raise error_from_response(response, call, self.config)
+            raise error_from_response(response, call, self.config, content)
         limits.succeeded(call.route)
-        return response
+        return response, content
 
     def _take_turn(self, limits: RateLimits, call: Call[T], deadline: Deadline | None) -> None:
         """Wait out the route's pause, then for the call's turn and its spacing."""
@@ -246,12 +254,12 @@ class SyncSender:
                 for phase, value in self.config.timeout_extension.items()
             }
 
-    def _read(self, response: Any, call: Call[T], deadline: Deadline | None) -> None:
-        """Read the body, decompressed, up to its cap, and keep it on the response.
+    def _read(self, response: Any, call: Call[T], deadline: Deadline | None) -> bytes:
+        """Read the body, decompressed, up to its cap, and return it.
 
         The cap is `max_response_bytes` for a 2xx, and only as much as a message needs for
-        an error status; past it, reading stops. The body is kept as `response.read()`
-        would keep it.
+        an error status; past it, reading stops. (httpx2 has no public way to read a
+        body only so far and keep it on the response: the SDK keeps it beside.)
         """
         cap = self.config.max_response_bytes
         if not response.is_success:
@@ -275,7 +283,7 @@ class SyncSender:
             # An error status with an undecodable body is still that error status.
             if response.is_success or not is_decoding_error(exc):
                 raise
-        response._content = b"".join(chunks)
+        return b"".join(chunks)
 
     def _too_large(self, response: Any, call: Call[T], cap: int) -> QuickshopsError:
         return masked(

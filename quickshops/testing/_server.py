@@ -195,9 +195,10 @@ class EmulatorServer:
 
         A delayed answer still waiting is not sent; the connection threads are joined.
         """
-        if self._closed:
-            return
-        self._closed = True
+        with self._lock:  # two threads stopping at once: the first does it
+            if self._closed:
+                return
+            self._closed = True
         if self.emulator.pages_url == self._url.removesuffix(BASE_PATH):
             self.emulator.pages_url = self._pages_url_before
         self._stopping.set()
@@ -256,16 +257,25 @@ class EmulatorServer:
         )
         with self._lock:
             self._connections[connection] = thread
-        thread.start()
+        try:
+            thread.start()
+        except RuntimeError as exc:  # the process can start no more threads now
+            logger.warning("%s: closed unserved, no thread could serve it (%s)", peer, exc)
+            self._release(connection)
 
     def _serve_connection(self, connection: socket.socket, peer: str) -> None:
         try:
-            _Connection(self, connection, peer).serve()
+            with contextlib.suppress(OSError):  # reset before it could be served
+                _Connection(self, connection, peer).serve()
         finally:
-            with self._lock:
-                del self._connections[connection]
-            connection.close()
-            self._slots.release()
+            self._release(connection)
+
+    def _release(self, connection: socket.socket) -> None:
+        """Forget `connection`, close it, and free its slot for the next one."""
+        with self._lock:
+            del self._connections[connection]
+        connection.close()
+        self._slots.release()
 
     def _error(self, status: int, message: str) -> Reply:
         """An error answer of the server itself, in the emulator's error style."""

@@ -6,18 +6,27 @@ import socket
 import ssl
 import time
 import weakref
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import httpcore2
 import httpx2
 import pytest
 
 from quickshops import APITimeoutError, AsyncQuickshops
-from quickshops._async._backend import AsyncCallBackend, AsyncCallStream, AsyncCallTransport
+from quickshops._async._backend import (
+    AsyncCallBackend,
+    AsyncCallStream,
+    AsyncCallTransport,
+    own_client,
+)
+from quickshops._constants import DEFAULT_TIMEOUT
 from quickshops._deadline import DEADLINE, Clock, Deadline
 from quickshops._ratelimit import TURN, RateLimits
 from tests.conftest import SECRET_KEY
 from tests.drip import dripping
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 
 class FakeStream(httpcore2.AsyncNetworkStream):
@@ -149,6 +158,25 @@ async def test_a_request_refused_while_queued_takes_a_new_turn_before_writing() 
     assert again[2] > taken
 
 
+async def test_a_new_turn_past_the_deadline_ends_the_call_unslept() -> None:
+    """A rate-limit wait that would outlast the call's bound is not slept: the call ends."""
+    sleep = cast("Callable[[float], Any]", pytest.fail)  # sleeping here fails the test
+    limits = RateLimits()
+    route = "POST /cart"
+    taken = limits.now()
+    limits.refused(route, 60.0, taken + 0.001)
+    deadline = Deadline(Clock(), 1.0)
+    turn, bound = TURN.set((limits, route, taken - 1.0, sleep)), DEADLINE.set(deadline)
+    try:
+        with pytest.raises(httpcore2.WriteTimeout, match="would pass the call's total_timeout"):
+            await AsyncCallStream(FakeStream(), weakref.WeakSet()).write(b"POST /v1/cart")
+    finally:
+        TURN.reset(turn)
+        DEADLINE.reset(bound)
+
+    assert deadline.left() <= 0
+
+
 async def test_an_answer_dripped_a_byte_at_a_time_ends_at_the_total_bound() -> None:
     """No read timeout trips on a dripping server; the own pool's sockets stop at the bound."""
     with dripping() as origin:
@@ -189,24 +217,20 @@ async def test_the_transport_raises_httpx2_errors() -> None:
     assert [] == transport.pool.connections
 
 
-async def test_connections_another_loop_cannot_close_are_shut_down(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """When the pool cannot close its connections (another loop's), their sockets end."""
-    transport = AsyncCallTransport()
+async def test_the_own_client_ends_its_connections_from_anywhere() -> None:
+    """shut_down ends every connection its transports opened, with no event loop at all."""
+    qs = own_client(DEFAULT_TIMEOUT)
     ours, theirs = socket.socketpair()
     fake = FakeStream()
     fake.get_extra_info = lambda info: ours  # type: ignore[method-assign]
-    kept = AsyncCallStream(fake, transport.backend.opened)
+    kept = AsyncCallStream(fake, qs.transports[0].backend.opened)
 
-    async def refuse() -> None:
-        raise RuntimeError("Event loop is closed")
-
-    monkeypatch.setattr(transport.pool, "aclose", refuse)
     with ours, theirs:
-        await transport.aclose()
+        qs.shut_down()
         theirs.settimeout(5.0)
         assert b"" == theirs.recv(1)  # the connection ended
-        transport.backend.shut_down()  # again: already shut down, nothing raised
+        qs.shut_down()  # again: already shut down, nothing raised
 
-    assert [kept] == list(transport.backend.opened)
+    assert [kept] == list(qs.transports[0].backend.opened)
+    assert 1 == len(qs.transports)  # no proxy in the environment: the direct one only
+    await qs.aclose()

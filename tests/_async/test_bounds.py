@@ -53,6 +53,8 @@ async def test_defaults_and_options() -> None:
     [
         ({"total_timeout": 0}, "total_timeout"),
         ({"total_timeout": float("inf")}, "total_timeout"),
+        ({"total_timeout": float("nan")}, "total_timeout"),
+        ({"total_timeout": 10**400}, "total_timeout"),
         ({"total_timeout": "5"}, "total_timeout"),
         ({"max_response_bytes": 0}, "max_response_bytes"),
         ({"max_response_bytes": 1.5}, "max_response_bytes"),

@@ -13,6 +13,7 @@ import logging
 import select
 import socket
 import struct
+import threading
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -51,12 +52,17 @@ class Answer:
         return json.loads(self.body)
 
 
+def server_address(server: EmulatorServer) -> tuple[str, int]:
+    """The host and port `server` listens on."""
+    host, port = server.url.removeprefix("http://").removesuffix("/v1").split(":")
+    return host, int(port)
+
+
 class Raw:
     """A raw connection to a server, for bytes no well-behaved client sends."""
 
     def __init__(self, server: EmulatorServer) -> None:
-        host, port = server.url.removeprefix("http://").removesuffix("/v1").split(":")
-        self.sock = socket.create_connection((host, int(port)), timeout=TIMEOUT)
+        self.sock = socket.create_connection(server_address(server), timeout=TIMEOUT)
         self.buffer = b""
 
     def __enter__(self) -> Raw:
@@ -699,3 +705,56 @@ def test_limits_must_be_positive() -> None:
     """A limit or timeout of 0 or less is refused, naming them all."""
     with pytest.raises(ValueError, match="must all be positive"):
         EmulatorServer(idle_timeout=0)
+
+
+def test_a_connection_no_thread_can_serve_is_closed_and_serving_goes_on(
+    server: EmulatorServer, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """When no thread can be started, that connection is closed and logged; others follow."""
+
+    def fail(thread: threading.Thread) -> None:  # only the server starts threads meanwhile
+        raise RuntimeError("can't start new thread")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(threading.Thread, "start", fail)
+        with Raw(server) as raw:  # nothing sent: closing it unread cannot reset it
+            unserved = raw.rest()
+    with Raw(server) as raw:
+        raw.send(request("GET", "/v1/health"))
+        served = raw.answer()
+
+    assert (b"", 200) == (unserved, served.status)
+    assert ["closed unserved, no thread could serve it"] == [
+        record.getMessage().partition(": ")[2].partition(" (")[0]
+        for record in caplog.records
+        if "unserved" in record.getMessage()
+    ]
+
+
+def test_a_connection_reset_before_it_is_served_ends_quietly(
+    server: EmulatorServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Connections reset at once, before their thread sets them up, leave no error behind."""
+    for _ in range(20):
+        with socket.create_connection(server_address(server), timeout=TIMEOUT) as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    with Raw(server) as raw:
+        raw.send(request("GET", "/v1/health"))
+        served = raw.answer()
+    server.stop()  # joins every connection's thread: an exception there would fail the test
+
+    assert (200, []) == (served.status, refusals(caplog))
+
+
+def test_two_threads_stopping_at_once_stop_it_once() -> None:
+    """stop() from two threads at once: one stops the server, the other returns."""
+    server = EmulatorServer().start()
+    stoppers = [threading.Thread(target=server.stop) for _ in range(4)]
+    for stopper in stoppers:
+        stopper.start()
+    for stopper in stoppers:
+        stopper.join(TIMEOUT)
+
+    assert not any(stopper.is_alive() for stopper in stoppers)
+    with pytest.raises(ConnectionRefusedError):  # the listener is closed
+        socket.create_connection(server_address(server), timeout=TIMEOUT).close()

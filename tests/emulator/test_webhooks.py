@@ -387,8 +387,19 @@ def test_an_endpoint_dripping_its_answer_is_given_up_in_time(
     assert "TimeoutError: the endpoint did not answer within 0.2 s" == delivery.error
 
 
-def test_the_status_comes_from_the_head_and_a_huge_body_is_not_read() -> None:
+def test_the_status_comes_from_the_head_and_a_huge_body_is_not_read(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """An endpoint declaring 100 MB gets its 200 recorded; no more than a few KiB are read."""
+    received: list[int] = []
+    recv = _webhooks._recv
+
+    def counted(sock: socket.socket, deadline: float) -> bytes:
+        data = recv(sock, deadline)
+        received.append(len(data))
+        return data
+
+    monkeypatch.setattr(_webhooks, "_recv", counted)
 
     def huge(connection: socket.socket) -> None:
         connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 100000000\r\n\r\n" + b"x" * 65536)
@@ -399,6 +410,7 @@ def test_the_status_comes_from_the_head_and_a_huge_body_is_not_read() -> None:
         delivery = deliver_once(url)
 
     assert (200, True, None) == (delivery.status, delivery.delivered, delivery.error)
+    assert sum(received) <= 2 * _webhooks.RESPONSE_BYTES
 
 
 def test_an_informational_answer_is_skipped() -> None:
