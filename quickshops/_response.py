@@ -87,10 +87,8 @@ def with_content(response: Any, content: bytes) -> Any:
     """
     library = library_of(response, "Response")
     assert library is not None, "the SDK reads only httpx2 and httpx responses"
-    headers = [
-        (name, value)
-        for name, value in response.headers.multi_items()
-        if name.lower() != "content-encoding"
+    headers = [  # as sent: a value need not be ASCII
+        (name, value) for name, value in response.headers.raw if name.lower() != b"content-encoding"
     ]
     return library.Response(
         response.status_code,

@@ -232,7 +232,11 @@ def test_a_body_the_sdk_read_is_on_the_errors_response(http: Any) -> None:
     request = http.Request("GET", "https://api.quickshops.app/v1/health")
     streamed = http.Response(
         404,
-        headers={"content-encoding": "gzip", "x-request-id": "req_1"},
+        headers=[
+            (b"content-encoding", b"gzip"),
+            (b"x-request-id", b"req_1"),
+            (b"x-odd", b"caf\xe9"),  # not ASCII: kept as sent
+        ],
         stream=http.ByteStream(b"compressed, never read"),
         request=request,
     )
@@ -250,6 +254,7 @@ def test_a_body_the_sdk_read_is_on_the_errors_response(http: Any) -> None:
         error.response.headers["x-request-id"],
         error.response.headers.get("content-encoding"),
     )
+    assert (b"x-odd", b"caf\xe9") in error.response.headers.raw
 
 
 def test_a_charset_python_does_not_know_reads_as_utf_8(http: Any) -> None:

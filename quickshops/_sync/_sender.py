@@ -77,7 +77,7 @@ class SyncPool:
         """The rate-limit pauses of every route, shared by the client's calls and copies."""
         self.loop: SyncLoopGuard = SyncLoopGuard()
         """The event loop the pool belongs to: the first that used it."""
-        self.closed = False
+        self.closed: bool = False
         """Whether it was closed from another event loop (the client cannot tell)."""
 
     def get(self, call: Call[T]) -> HTTPClient:
