@@ -26,7 +26,7 @@ SCRIPT = textwrap.dedent(
     def serve(connection):
         with connection:
             connection.recv(65536)
-            body = b'{"ok": true, "service": "quickshops", "version": "1"}'
+            body = b'{"ok": true, "service": "quickshops", "version": "1", "uptime": 5}'
             connection.sendall(
                 b"HTTP/1.1 200 OK\\r\\ncontent-type: application/json\\r\\n"
                 b"content-length: %d\\r\\n\\r\\n%s" % (len(body), body)
