@@ -1,0 +1,191 @@
+"""Write the route tables of the README and the docs from the endpoint table.
+
+    python scripts/routes.py           # rewrite the tables
+    python scripts/routes.py --check   # fail if a committed table differs
+
+Each table is written from ``quickshops._endpoints.ENDPOINTS`` between two marker
+comments (`BEGIN`, `END`), which neither GitHub nor the docs site shows; the rest of
+the page is left as it is. A row's call is its resource method's signature, read from
+`AsyncQuickshops` (``idempotency_key``, which every mutation takes, is said once in the
+text around the table); what it returns is the endpoint's `Endpoint.returns`. The check
+mode compares the pages with what would be written, and names each page that differs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import inspect
+import sys
+import typing
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from quickshops import AsyncQuickshops
+from quickshops._endpoints import BY_NAME, ENDPOINTS, Endpoint
+
+ROOT = Path(__file__).resolve().parent.parent
+BEGIN = "<!-- routes: begin (written by scripts/routes.py from quickshops/_endpoints.py) -->"
+END = "<!-- routes: end -->"
+# Arguments the text around every table describes, left out of the calls.
+UNLISTED_ARGUMENTS = {"idempotency_key"}
+# The official JavaScript SDK's names, for the operations it has a method for, in the
+# order of the page that maps them (docs/javascript.md).
+JAVASCRIPT_NAMES = {
+    "products.list": "`products.getAll`",
+    "products.get": "`products.get`",
+    "store.get": "`store.get`",
+    "cart.create": "`cart.create`",
+    "cart.get": "`cart.get`",
+    "cart.add_line": "`cart.addItem` / `cart.addLine`",
+    "cart.update_line": "`cart.updateItem`",
+    "cart.remove_line": "`cart.removeItem`",
+    "cart.clear": "`cart.clear`",
+    "checkout.create_session": "`checkout.createSession`",
+    "checkout.get_session": "`checkout.getSession`",
+    "subscription.create_portal_session": "`subscription.createPortalSession`",
+    "health.check": "(the health route)",
+}
+
+
+class GenerationError(Exception):
+    """An operation without its method, or a page without its markers."""
+
+
+def call(endpoint: Endpoint[Any]) -> str:
+    """How a user calls `endpoint`: ``qs.cart.add_line(cart_id, product_id, quantity=1)``.
+
+    Raises:
+        GenerationError: When the clients have no method for it.
+
+    """
+    resource = typing.get_type_hints(AsyncQuickshops).get(endpoint.resource)
+    method = getattr(resource, endpoint.action, None)
+    if method is None:
+        raise GenerationError(
+            f"the endpoint table has {endpoint.name} ({endpoint.route}), but AsyncQuickshops "
+            f"has no method {endpoint.name}: write it (then run `nox -s sync`)"
+        )
+    parameters = [
+        parameter.replace(annotation=inspect.Parameter.empty)
+        for parameter in list(inspect.signature(method).parameters.values())[1:]  # self
+        if parameter.name not in UNLISTED_ARGUMENTS
+    ]
+    return f"qs.{endpoint.name}{inspect.Signature(parameters)}"
+
+
+def operations_table() -> list[str]:
+    """Every operation: its call, route, key and what it returns (an alias says its target)."""
+    rows = ["| call | route | key | returns |", "|---|---|---|---|"]
+    for endpoint in ENDPOINTS:
+        if endpoint.alias_of is None:
+            returns = f"`{endpoint.returns}`"
+            how = call(endpoint)
+        else:
+            target = BY_NAME[endpoint.alias_of]
+            returns = f"`APIResponse` (an alias of `{target.route}`: use `{call(target)}`)"
+            how = f'qs.request("{endpoint.method}", "{endpoint.path}")'
+        rows.append(f"| `{how}` | {endpoint.route} | {endpoint.key} | {returns} |")
+    return rows
+
+
+def methods_table() -> list[str]:
+    """Every method: its call, its route and what it returns."""
+    return [
+        "| call | route | returns |",
+        "|---|---|---|",
+        *(
+            f"| `{call(endpoint)}` | `{endpoint.route}` | `{endpoint.returns}` |"
+            for endpoint in ENDPOINTS
+            if endpoint.alias_of is None
+        ),
+    ]
+
+
+def javascript_table() -> list[str]:
+    """The operations of the official JavaScript SDK, by its name: the call and the route.
+
+    Raises:
+        GenerationError: When a JavaScript name maps to an operation the table lacks.
+
+    """
+    rows = [
+        "| official JavaScript SDK | Python (`qs` is an `AsyncQuickshops` or a `Quickshops`) "
+        "| route |",
+        "|---|---|---|",
+    ]
+    for name, javascript in JAVASCRIPT_NAMES.items():
+        endpoint = next((e for e in ENDPOINTS if e.name == name and e.alias_of is None), None)
+        if endpoint is None:
+            raise GenerationError(
+                f"JAVASCRIPT_NAMES in scripts/routes.py maps {javascript} to {name}, "
+                "an operation the endpoint table does not have"
+            )
+        rows.append(f"| {javascript} | `{call(endpoint)}` | `{endpoint.route}` |")
+    return rows
+
+
+# Each page with a route table, and the table it holds.
+PAGES: dict[str, Callable[[], list[str]]] = {
+    "README.md": operations_table,
+    "docs/operations.md": operations_table,
+    "docs/quickstart.md": methods_table,
+    "docs/javascript.md": javascript_table,
+}
+
+
+def with_table(text: str, page: str, rows: list[str]) -> str:
+    """`text`, the page `page`, with `rows` as the table between its markers.
+
+    Raises:
+        GenerationError: When the page does not have each marker once, in order.
+
+    """
+    start, end = text.find(BEGIN), text.find(END)
+    if text.count(BEGIN) != 1 or text.count(END) != 1 or end < start:
+        raise GenerationError(
+            f"{page} must hold its route table between one {BEGIN} line "
+            f"and one {END} line, in that order"
+        )
+    return text[: start + len(BEGIN)] + "\n\n" + "\n".join(rows) + "\n\n" + text[end:]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Rewrite, or with --check verify, the route table of every page in `PAGES`."""
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="fail instead of writing")
+    check: bool = parser.parse_args(argv).check
+    problems: list[str] = []
+    stale = False
+    for page, table in PAGES.items():
+        path = ROOT / page
+        current = path.read_text(encoding="utf-8")
+        try:
+            expected = with_table(current, page, table())
+        except GenerationError as exc:
+            if str(exc) not in problems:  # an operation's problem once, not once per page
+                problems.append(str(exc))
+            continue
+        if current == expected:
+            continue
+        if check:
+            diff = difflib.unified_diff(
+                current.splitlines(keepends=True),
+                expected.splitlines(keepends=True),
+                page,
+                "generated",
+            )
+            problems.append(f"{page} differs:\n" + "".join(diff))
+            stale = True
+        else:
+            path.write_text(expected, encoding="utf-8")
+    for problem in problems:
+        print(f"scripts/routes.py: {problem}", file=sys.stderr)
+    if stale:
+        print("Run `python scripts/routes.py` to rewrite the tables.", file=sys.stderr)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
