@@ -1,19 +1,21 @@
-"""The payloads of the API as frozen attrs classes, and their tolerant decoder.
+"""The payloads of the API as frozen attrs classes, and their one decoder.
 
-Every wire field maps to its snake_case name (``_id`` or ``id`` to ``id``). Unknown
-wire fields are kept in ``extra``; a missing optional field is None; a missing
-required field or a wrong type is an `APIResponseValidationError` naming the route
-and the field. Every model carries the ``request_id`` of the response it came from.
+Every wire field maps to its snake_case name (``_id`` or ``id`` to ``id``). The reader
+is tolerant: only the fields a model cannot do without (declared ``required=True``,
+as sdk.md lists them under "Presence") must be present; any other is None when the API
+leaves it out. Unknown wire fields are kept in ``extra``. A required field missing, or
+any field of the wrong type, is an `APIResponseValidationError` naming the route and
+the field. Every model carries the ``request_id`` of the response it came from.
+
+Models are decoded eagerly by a decoder generated per model (`decoder_of`): what a call
+returns is a plain attrs instance with every field set.
 """
 
 from __future__ import annotations
 
-import collections
-import contextlib
-import itertools
 import linecache
 import operator
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
@@ -54,13 +56,17 @@ Context = tuple[str, "str | None"]  # (route, request id) of the response being 
 Convert = Callable[[Any, Context, str], Any]
 
 
-def _wire(*names: str, kind: Convert, optional: bool = False) -> Any:
-    """Declare a field: its wire names, its converter, and whether it may be absent."""
-    metadata = {"wire": names, "kind": kind}
+def _wire(*names: str, kind: Convert, required: bool = False) -> Any:
+    """Declare a field: its wire names, its converter, and whether the model needs it.
+
+    A field the model cannot do without (sdk.md, "Presence") has no default; any other
+    is None when the API leaves it out.
+    """
+    metadata = {"wire": names, "kind": kind, "required": required}
     hashable = kind is not _object  # a dict cannot be hashed; the rest of the model can
-    if optional:
-        return attrs.field(default=None, metadata=metadata, hash=hashable)
-    return attrs.field(metadata=metadata, hash=hashable)
+    if required:
+        return attrs.field(metadata=metadata, hash=hashable)
+    return attrs.field(default=None, metadata=metadata, hash=hashable)
 
 
 def _fail(ctx: Context, where: str, expected: str, value: Any) -> APIResponseValidationError:
@@ -74,14 +80,12 @@ def _fail(ctx: Context, where: str, expected: str, value: Any) -> APIResponseVal
     )
 
 
+# The converters: the decoder accepts a value of the exact type inline (`_INLINE`), and
+# calls these only for anything else, to convert it or to name the field at fault.
+
+
 def _str(value: Any, ctx: Context, where: str) -> str:
-    if isinstance(value, str):
-        return value
     raise _fail(ctx, where, "a string", value)
-
-
-# The compiled decoders accept a str, int or bool of the exact type inline, and call
-# these converters only for anything else.
 
 
 def _int(value: Any, ctx: Context, where: str) -> int:
@@ -95,18 +99,26 @@ def _bool(value: Any, ctx: Context, where: str) -> bool:
 
 
 def _object(value: Any, ctx: Context, where: str) -> dict[str, Any]:
-    if isinstance(value, dict):
-        return value
     raise _fail(ctx, where, "an object", value)
-
-
-_JUST_STR = frozenset({str})
 
 
 def _str_list(value: Any, ctx: Context, where: str) -> tuple[str, ...]:
     if not isinstance(value, list):
         raise _fail(ctx, where, "a list of strings", value)
-    return tuple(_str(item, ctx, f"{where}[{i}]") for i, item in enumerate(value))
+    for i, item in enumerate(value):
+        if not isinstance(item, str):
+            raise _fail(ctx, f"{where}[{i}]", "a string", item)
+    return tuple(value)
+
+
+_JUST_STR = frozenset({str})
+_INLINE = {  # per converter: (the test of a value of the usual type, the value it gives)
+    _str: ("type({v}) is str", "{v}"),
+    _int: ("type({v}) is int", "{v}"),
+    _bool: ("type({v}) is bool", "{v}"),
+    _object: ("type({v}) is dict", "{v}"),
+    _str_list: ("type({v}) is list and set(map(type, {v})) <= JUST_STR", "tuple({v})"),
+}
 
 
 def _model(cls: type[Any]) -> Convert:
@@ -115,6 +127,7 @@ def _model(cls: type[Any]) -> Convert:
     def convert(value: Any, ctx: Context, where: str) -> Any:
         return decoder_of(cls)(value, ctx, where)
 
+    convert.model = cls  # type: ignore[attr-defined]  # the decoder calls cls's directly
     return convert
 
 
@@ -133,15 +146,10 @@ def _decode_items(cls: type[T], value: Any, ctx: Context, where: str) -> list[T]
     The items are first decoded without building each one's path (most lists are
     valid, and formatting ``where[i]`` for each item would cost more than decoding
     it); only when one fails is the list decoded again with the paths, to name it.
-    A flat model's items are checked at once and built on first use (`_Deferred`).
     """
-    if not isinstance(value, list):
+    if type(value) is not list:
         raise _fail(ctx, where, f"a list of {cls.__name__}", value)
     decode_one = decoder_of(cls)
-    deferred = _deferred_plan(cls)
-    items = None if deferred is None else deferred.defer(value, ctx[1])
-    if items is not None:
-        return items
     try:
         return [decode_one(item, ctx, where) for item in value]
     except APIResponseValidationError:  # decode again, naming each item: this one raises
@@ -154,35 +162,8 @@ def _extras_last(cls: type[Any], fields: list[attrs.Attribute[Any]]) -> list[att
     return own + [field for field in fields if field.name in ("extra", "request_id")]
 
 
-class _Deferred:
-    """Lets a checked item of a long list build its fields on first use.
-
-    Decoding a list of 1,000 products eagerly costs more than parsing its JSON. An item
-    of a flat model (fields of plain JSON types, see `_DeferredPlan`) whose every value
-    has the expected type is therefore made as an empty instance holding its wire dict
-    in ``_quickshops_wire``; the first attribute read that finds a field unset fills
-    every field from it, exactly as the decoder would have, and drops the dict. An item
-    that does not pass the check is decoded eagerly, so errors still surface at once.
-    """
-
-    __slots__ = ("_quickshops_wire",)
-
-    if not TYPE_CHECKING:  # pragma: no branch  # a type checker must not see every name exist
-
-        def __getattr__(self, name: str) -> Any:
-            try:
-                wire = _WIRE.__get__(self)
-            except AttributeError:  # not deferred, or filled meanwhile by another thread
-                return object.__getattribute__(self, name)
-            _DEFERRED_PLANS[type(self)].fill(self, wire)
-            return object.__getattribute__(self, name)
-
-
-_WIRE: Any = _Deferred.__dict__["_quickshops_wire"]  # the slot's descriptor
-
-
 @attrs.frozen(field_transformer=_extras_last)
-class Model(_Deferred):
+class Model:
     """What every payload model has besides its own fields.
 
     Attributes:
@@ -206,9 +187,9 @@ class Health(Model):
         request_id: The request id of the response (not part of equality).
     """
 
-    ok: bool = _wire("ok", kind=_bool)
-    service: str = _wire("service", kind=_str)
-    version: str = _wire("version", kind=_str)
+    ok: bool = _wire("ok", kind=_bool, required=True)
+    service: str | None = _wire("service", kind=_str)
+    version: str | None = _wire("version", kind=_str)
 
 
 @attrs.frozen(field_transformer=_extras_last)
@@ -229,15 +210,15 @@ class StoreTheme(Model):
         request_id: The request id of the response (not part of equality).
     """
 
-    primary: str | None = _wire("primary", kind=_str, optional=True)
-    primary_foreground: str | None = _wire("primaryForeground", kind=_str, optional=True)
-    background: str | None = _wire("background", kind=_str, optional=True)
-    foreground: str | None = _wire("foreground", kind=_str, optional=True)
-    muted: str | None = _wire("muted", kind=_str, optional=True)
-    border: str | None = _wire("border", kind=_str, optional=True)
-    font_body: str | None = _wire("fontBody", kind=_str, optional=True)
-    font_heading: str | None = _wire("fontHeading", kind=_str, optional=True)
-    radius: str | None = _wire("radius", kind=_str, optional=True)
+    primary: str | None = _wire("primary", kind=_str)
+    primary_foreground: str | None = _wire("primaryForeground", kind=_str)
+    background: str | None = _wire("background", kind=_str)
+    foreground: str | None = _wire("foreground", kind=_str)
+    muted: str | None = _wire("muted", kind=_str)
+    border: str | None = _wire("border", kind=_str)
+    font_body: str | None = _wire("fontBody", kind=_str)
+    font_heading: str | None = _wire("fontHeading", kind=_str)
+    radius: str | None = _wire("radius", kind=_str)
 
 
 @attrs.frozen(field_transformer=_extras_last)
@@ -264,21 +245,21 @@ class Store(Model):
         request_id: The request id of the response (not part of equality).
     """
 
-    id: str = _wire("_id", "id", kind=_str)
-    slug: str = _wire("slug", kind=_str)
-    name: str = _wire("name", kind=_str)
-    is_published: bool = _wire("isPublished", kind=_bool)
-    payments_configured: bool = _wire("paymentsConfigured", kind=_bool)
-    currency: str = _wire("currency", kind=_str)
-    theme: StoreTheme = _wire("theme", kind=_model(StoreTheme))
-    description: str | None = _wire("description", kind=_str, optional=True)
-    logo_url: str | None = _wire("logoUrl", kind=_str, optional=True)
-    contact_email: str | None = _wire("contactEmail", kind=_str, optional=True)
-    contact_phone: str | None = _wire("contactPhone", kind=_str, optional=True)
-    seo_title: str | None = _wire("seoTitle", kind=_str, optional=True)
-    seo_description: str | None = _wire("seoDescription", kind=_str, optional=True)
-    template_key: str | None = _wire("templateKey", kind=_str, optional=True)
-    template_texts: Mapping[str, Any] | None = _wire("templateTexts", kind=_object, optional=True)
+    id: str = _wire("_id", "id", kind=_str, required=True)
+    slug: str | None = _wire("slug", kind=_str)
+    name: str | None = _wire("name", kind=_str)
+    is_published: bool | None = _wire("isPublished", kind=_bool)
+    payments_configured: bool | None = _wire("paymentsConfigured", kind=_bool)
+    currency: str | None = _wire("currency", kind=_str)
+    theme: StoreTheme | None = _wire("theme", kind=_model(StoreTheme))
+    description: str | None = _wire("description", kind=_str)
+    logo_url: str | None = _wire("logoUrl", kind=_str)
+    contact_email: str | None = _wire("contactEmail", kind=_str)
+    contact_phone: str | None = _wire("contactPhone", kind=_str)
+    seo_title: str | None = _wire("seoTitle", kind=_str)
+    seo_description: str | None = _wire("seoDescription", kind=_str)
+    template_key: str | None = _wire("templateKey", kind=_str)
+    template_texts: Mapping[str, Any] | None = _wire("templateTexts", kind=_object)
 
 
 @attrs.frozen(field_transformer=_extras_last)
@@ -302,18 +283,18 @@ class Product(Model):
         request_id: The request id of the response (not part of equality).
     """
 
-    id: str = _wire("_id", "id", kind=_str)
-    store_id: str = _wire("storeId", kind=_str)
-    name: str = _wire("name", kind=_str)
-    price_in_cents: int = _wire("priceInCents", kind=_int)
-    currency: str = _wire("currency", kind=_str)
-    type: str = _wire("type", kind=_str)
-    is_active: bool = _wire("isActive", kind=_bool)
-    description: str | None = _wire("description", kind=_str, optional=True)
-    billing_interval: str | None = _wire("billingInterval", kind=_str, optional=True)
-    image_url: str | None = _wire("imageUrl", kind=_str, optional=True)
-    category: str | None = _wire("category", kind=_str, optional=True)
-    details: tuple[str, ...] | None = _wire("details", kind=_str_list, optional=True)
+    id: str = _wire("_id", "id", kind=_str, required=True)
+    name: str = _wire("name", kind=_str, required=True)
+    price_in_cents: int = _wire("priceInCents", kind=_int, required=True)
+    currency: str = _wire("currency", kind=_str, required=True)
+    store_id: str | None = _wire("storeId", kind=_str)
+    type: str | None = _wire("type", kind=_str)
+    is_active: bool | None = _wire("isActive", kind=_bool)
+    description: str | None = _wire("description", kind=_str)
+    billing_interval: str | None = _wire("billingInterval", kind=_str)
+    image_url: str | None = _wire("imageUrl", kind=_str)
+    category: str | None = _wire("category", kind=_str)
+    details: tuple[str, ...] | None = _wire("details", kind=_str_list)
 
 
 @attrs.frozen(field_transformer=_extras_last)
@@ -328,9 +309,9 @@ class CartLine(Model):
         request_id: The request id of the response (not part of equality).
     """
 
-    product_id: str = _wire("productId", kind=_str)
-    quantity: int = _wire("quantity", kind=_int)
-    product: Product | None = _wire("product", kind=_model(Product), optional=True)
+    product_id: str = _wire("productId", kind=_str, required=True)
+    quantity: int = _wire("quantity", kind=_int, required=True)
+    product: Product | None = _wire("product", kind=_model(Product))
 
 
 @attrs.frozen(field_transformer=_extras_last)
@@ -345,9 +326,9 @@ class CartTotals(Model):
         request_id: The request id of the response (not part of equality).
     """
 
-    subtotal: int = _wire("subtotal", kind=_int)
-    total: int = _wire("total", kind=_int)
-    currency: str = _wire("currency", kind=_str)
+    subtotal: int = _wire("subtotal", kind=_int, required=True)
+    total: int = _wire("total", kind=_int, required=True)
+    currency: str = _wire("currency", kind=_str, required=True)
 
 
 @attrs.frozen(field_transformer=_extras_last)
@@ -363,10 +344,10 @@ class Cart(Model):
         request_id: The request id of the response (not part of equality).
     """
 
-    id: str = _wire("id", "_id", kind=_str)
-    store_id: str = _wire("storeId", kind=_str)
-    lines: tuple[CartLine, ...] = _wire("lines", kind=_model_list(CartLine))
-    totals: CartTotals = _wire("totals", kind=_model(CartTotals))
+    id: str = _wire("id", "_id", kind=_str, required=True)
+    lines: tuple[CartLine, ...] = _wire("lines", kind=_model_list(CartLine), required=True)
+    totals: CartTotals = _wire("totals", kind=_model(CartTotals), required=True)
+    store_id: str | None = _wire("storeId", kind=_str)
 
 
 @attrs.frozen
@@ -393,8 +374,8 @@ class CheckoutSession(Model):
         request_id: The request id of the response (not part of equality).
     """
 
-    url: str = _wire("url", kind=_str)
-    session_id: str = _wire("sessionId", kind=_str)
+    url: str = _wire("url", kind=_str, required=True)
+    session_id: str | None = _wire("sessionId", kind=_str)
 
 
 @attrs.frozen(field_transformer=_extras_last)
@@ -410,10 +391,10 @@ class CheckoutLineItem(Model):
         request_id: The request id of the response (not part of equality).
     """
 
-    product_id: str | None = _wire("productId", kind=_str, optional=True)
-    name: str | None = _wire("name", kind=_str, optional=True)
-    quantity: int | None = _wire("quantity", kind=_int, optional=True)
-    amount_total: int | None = _wire("amountTotal", kind=_int, optional=True)
+    product_id: str | None = _wire("productId", kind=_str)
+    name: str | None = _wire("name", kind=_str)
+    quantity: int | None = _wire("quantity", kind=_int)
+    amount_total: int | None = _wire("amountTotal", kind=_int)
 
 
 @attrs.frozen(field_transformer=_extras_last)
@@ -433,16 +414,16 @@ class CheckoutSessionDetails(Model):
         request_id: The request id of the response (not part of equality).
     """
 
-    id: str = _wire("id", "_id", kind=_str)
-    payment_status: str = _wire("paymentStatus", kind=_str)
-    line_items: tuple[CheckoutLineItem, ...] = _wire(
+    id: str = _wire("id", "_id", kind=_str, required=True)
+    payment_status: str | None = _wire("paymentStatus", kind=_str)
+    line_items: tuple[CheckoutLineItem, ...] | None = _wire(
         "lineItems", kind=_model_list(CheckoutLineItem)
     )
-    status: str | None = _wire("status", kind=_str, optional=True)
-    mode: str | None = _wire("mode", kind=_str, optional=True)
-    amount_total: int | None = _wire("amountTotal", kind=_int, optional=True)
-    currency: str | None = _wire("currency", kind=_str, optional=True)
-    customer_email: str | None = _wire("customerEmail", kind=_str, optional=True)
+    status: str | None = _wire("status", kind=_str)
+    mode: str | None = _wire("mode", kind=_str)
+    amount_total: int | None = _wire("amountTotal", kind=_int)
+    currency: str | None = _wire("currency", kind=_str)
+    customer_email: str | None = _wire("customerEmail", kind=_str)
 
 
 @attrs.frozen(field_transformer=_extras_last)
@@ -455,7 +436,7 @@ class PortalSession(Model):
         request_id: The request id of the response (not part of equality).
     """
 
-    url: str = _wire("url", kind=_str)
+    url: str = _wire("url", kind=_str, required=True)
 
 
 @attrs.frozen(field_transformer=_extras_last)
@@ -469,8 +450,8 @@ class Catalog(Model):
         request_id: The request id of the response (not part of equality).
     """
 
-    store: Store = _wire("store", kind=_model(Store))
-    products: tuple[Product, ...] = _wire("products", kind=_model_list(Product))
+    store: Store = _wire("store", kind=_model(Store), required=True)
+    products: tuple[Product, ...] = _wire("products", kind=_model_list(Product), required=True)
 
 
 @attrs.frozen(eq=False)
@@ -493,110 +474,7 @@ class APIResponse:
 
 
 _MISSING: Any = object()
-_FAST_PATHS = {  # what the decoder does inline for a value of the usual type
-    _str: ("v", "type(v) is str"),
-    _int: ("v", "type(v) is int"),
-    _bool: ("v", "type(v) is bool"),
-    _str_list: ("tuple(v)", "type(v) is list and set(map(type, v)) <= JUST_STR"),
-}
 _DECODERS: dict[type[Any], Callable[[Any, Context, str], Any]] = {}
-_NONE = type(None)
-_PLAIN_TYPES = {_str: str, _int: int, _bool: bool, _str_list: list, _object: dict}
-
-
-def _consume(iterator: Iterable[object]) -> None:
-    """Run `iterator` to its end (a C loop: `collections.deque` keeping nothing)."""
-    collections.deque(iterator, maxlen=0)
-
-
-class _DeferredPlan:
-    """How the items of a list of one flat model are checked now and filled later.
-
-    A model is flat when every field holds a plain JSON type (`_PLAIN_TYPES`) and at
-    most one is a list of strings. The check works by columns, in C loops: one
-    `operator.itemgetter` reads every item's fields by their first wire names (an
-    absent key, or an alias, means the list is decoded eagerly instead), and each
-    column's set of value types must be within the field's accepted types; a list of
-    strings has its items' types checked the same way. Only then are the items made.
-    """
-
-    __slots__ = (
-        "accepted",
-        "cls",
-        "names",
-        "read",
-        "strings",
-    )
-
-    def __init__(self, cls: type[Any], fields: list[attrs.Attribute[Any]]) -> None:
-        self.cls = cls
-        names = [field.metadata["wire"][0] for field in fields]
-        get = operator.itemgetter(*names)
-        self.read: Callable[[Any], tuple[Any, ...]] = get if len(names) > 1 else _one(get)
-        self.names = frozenset(names)  # an alias sent beside them is one of the extra
-        self.accepted = tuple(
-            frozenset({_PLAIN_TYPES[f.metadata["kind"]]})
-            | (frozenset() if f.default is attrs.NOTHING else frozenset({_NONE}))
-            for f in fields
-        )
-        strings = [i for i, f in enumerate(fields) if f.metadata["kind"] is _str_list]
-        self.strings = strings[0] if strings else None
-
-    def defer(self, value: list[Any], request_id: str | None) -> list[Any] | None:
-        """The deferred items, if every item passes the check; else None (decode them)."""
-        try:
-            rows = list(map(self.read, value))
-        except (KeyError, TypeError):  # a key absent, or an item not an object
-            return None
-        if not self._accepts(rows):
-            return None
-        items = list(map(object.__new__, itertools.repeat(self.cls, len(value))))
-        _consume(map(_WIRE.__set__, items, zip(value, itertools.repeat(request_id))))
-        return items
-
-    def _accepts(self, rows: list[tuple[Any, ...]]) -> bool:
-        if not rows:
-            return True
-        columns = list(zip(*rows, strict=True))
-        if not all(set(map(type, c)) <= ok for c, ok in zip(columns, self.accepted, strict=True)):
-            return False
-        if self.strings is None:
-            return True
-        strings = itertools.chain.from_iterable(filter(None, columns[self.strings]))
-        return set(map(type, strings)) <= _JUST_STR
-
-    def fill(self, item: Any, wire: tuple[dict[str, Any], str | None]) -> None:
-        """Set every field of a deferred item from its checked wire dict, with ``__init__``."""
-        data, request_id = wire
-        values = list(self.read(data))
-        if self.strings is not None and values[self.strings] is not None:
-            values[self.strings] = tuple(values[self.strings])
-        names = self.names
-        extra = {} if len(data) == len(names) else {k: data[k] for k in data if k not in names}
-        self.cls.__init__(item, *values, extra=extra, request_id=request_id)
-        with contextlib.suppress(AttributeError):  # another thread filled it first
-            _WIRE.__delete__(item)
-
-
-_DEFERRED_PLANS: dict[type[Any], _DeferredPlan | None] = {}
-
-
-def _deferred_plan(cls: type[Any]) -> _DeferredPlan | None:
-    """The plan to defer the items of a list of `cls`, or None if `cls` is not flat."""
-    try:
-        return _DEFERRED_PLANS[cls]
-    except KeyError:
-        pass
-    fields = [f for f in attrs.fields(cls) if "wire" in f.metadata]
-    kinds = [f.metadata["kind"] for f in fields]
-    flat = all(kind in _PLAIN_TYPES for kind in kinds) and kinds.count(_str_list) <= 1
-    plan = _DEFERRED_PLANS[cls] = _DeferredPlan(cls, fields) if flat else None
-    return plan
-
-
-def _one(get: Callable[[Any], Any]) -> Callable[[Any], tuple[Any, ...]]:
-    """`get` returning a 1-tuple (`operator.itemgetter` of one name returns the value)."""
-    return lambda data: (get(data),)
 
 
 def _missing(ctx: Context, where: str, key: str, model: str, name: str) -> Exception:
@@ -607,61 +485,116 @@ def _missing(ctx: Context, where: str, key: str, model: str, name: str) -> Excep
     )
 
 
-def _field_lines(i: int, field: attrs.Attribute[Any], model: str) -> list[str]:
-    """The decoder's lines for one field: read it, convert it into ``f{i}``."""
+def _usual(i: int, field: attrs.Attribute[Any]) -> tuple[str, list[str]]:
+    """The test that ``f{i}`` has the usual shape, and the lines that convert it then."""
+    kind, required = field.metadata["kind"], field.metadata["required"]
+    path = f"where + {'.' + field.metadata['wire'][0]!r}"
+    if kind in _INLINE:
+        test, value = (part.format(v=f"f{i}") for part in _INLINE[kind])
+        lines = [] if value == f"f{i}" else [f"    f{i} = {value}"]
+    else:  # a model, or a list of models: decoded by its own decoder
+        model = getattr(kind, "model", None)
+        test = f"type(f{i}) is {'dict' if model is not None else 'list'}"
+        lines = [f"    f{i} = c{i}(f{i}, ctx, {path})"]
+    if required:
+        return test, lines
+    return f"(f{i} is None or {test})", [
+        f"    if f{i} is not None:",
+        *("    " + line for line in lines),
+    ] if lines else []
+
+
+def _checked(i: int, field: attrs.Attribute[Any], model: str) -> list[str]:
+    """The lines that read one field by any of its names, check it and convert it."""
     wire, convert = field.metadata["wire"], field.metadata["kind"]
-    required = field.default is attrs.NOTHING
-    absent = "None" if required else "M"  # a required field may not be null either
-    lines = [f"    v = get({wire[0]!r}{'' if required else ', M'})"]
-    if len(wire) > 1:  # an alias: remember which name was used, for `extra`
-        lines.append(f"    k{i} = {wire[0]!r}")
-        for other in wire[1:]:
-            get = f"get({other!r}{'' if required else ', M'})"
-            lines += [f"    if v is {absent}:", f"        v = {get}", f"        k{i} = {other!r}"]
+    required = field.metadata["required"]
+    lines = [f"    v = get({wire[0]!r}, M)", f"    k{i} = {wire[0]!r}"]
+    for other in wire[1:]:  # an alias: remember which name was used, for `extra`
+        lines += ["    if v is M or v is None:", f"        v = get({other!r}, M)"]
+        lines += [f"        k{i} = {other!r}"]
+    lines += ["    if v is not M:", "        seen += 1"]
     if required:
         lines += [
-            "    if v is None:",
+            "    if v is M or v is None:",
             f"        raise _missing(ctx, where, {wire[0]!r}, {model!r}, {field.name!r})",
         ]
         prefix = "    "
     else:
-        lines += ["    if v is M:", f"        f{i} = None", "    else:", "        seen += 1"]
-        lines += ["        if v is None:", f"            f{i} = None", "        else:"]
-        prefix = "            "
-    path = f"where + '.' + k{i}" if len(wire) > 1 else f"where + {'.' + wire[0]!r}"
-    fast = _FAST_PATHS.get(convert)
-    inline = f"{fast[0]} if {fast[1]} else " if fast else ""
-    return [*lines, f"{prefix}f{i} = {inline}c{i}(v, ctx, {path})"]
+        lines += ["    if v is M or v is None:", f"        f{i} = None", "    else:"]
+        prefix = "        "
+    converted = f"c{i}(v, ctx, where + '.' + k{i})"
+    if convert in _INLINE:
+        test, value = (part.format(v="v") for part in _INLINE[convert])
+        converted = f"{value} if {test} else {converted}"
+    return [*lines, f"{prefix}f{i} = {converted}"]
 
 
 def _compile_decoder(cls: type[Any]) -> Callable[[Any, Context, str], Any]:
-    """Write and compile a decoder for `cls`, as attrs writes ``__init__`` methods.
+    """Write and compile the decoder of `cls`, as attrs writes ``__init__`` methods.
 
-    A loop over the fields costs several times more per call; the decoder is written
-    once per model, on first use, and registered with `linecache`, so a traceback
-    through it shows its lines. ``quickshops._models.decoder_source(Product)`` prints one.
+    The decoder first tries the usual shape of a payload: every field under its first
+    wire name, of its type (or null, where the field may be None). It reads them all in
+    one step and checks them in one expression. Anything else (a field left out, an
+    alias, a float for an int, a wrong type) is read field by field, which names the
+    field at fault. Both ways end in the same instance, built as ``__init__`` builds
+    it (a plain attrs instance, every field set).
+
+    The decoder is written once per model, on first use, and registered with
+    `linecache`, so a traceback through it shows its lines.
+    ``quickshops._models.decoder_source(Product)`` prints one.
     """
     fields = [f for f in attrs.fields(cls) if "wire" in f.metadata]
-    required = sum(field.default is attrs.NOTHING for field in fields)
+    names = [field.metadata["wire"][0] for field in fields]
     aliased = [(i, f) for i, f in enumerate(fields) if len(f.metadata["wire"]) > 1]
+    setters = {f"s{i}": getattr(cls, field.name).__set__ for i, field in enumerate(fields)}
     namespace: dict[str, Any] = {
         "M": _MISSING,
+        "new": object.__new__,
         "cls": cls,
         "_fail": _fail,
         "_missing": _missing,
         "JUST_STR": _JUST_STR,
+        "get_all": operator.itemgetter(*names),
+        "first": frozenset(names),
         "known": frozenset(name for f in fields for name in f.metadata["wire"]),
+        "s_extra": getattr(cls, "extra").__set__,  # noqa: B009  # the slot's descriptor
+        "s_request_id": getattr(cls, "request_id").__set__,  # noqa: B009
+        **setters,
         **{f"c{i}": field.metadata["kind"] for i, field in enumerate(fields)},
     }
+    values = ", ".join(f"f{i}" for i in range(len(fields)))
+    build = [
+        "    o = new(cls)",
+        *(f"    s{i}(o, f{i})" for i in range(len(fields))),
+        "    s_extra(o, extra)",
+        "    s_request_id(o, ctx[1])",
+        "    return o",
+    ]
+    usual = [_usual(i, field) for i, field in enumerate(fields)]
     lines = [
         f"def decode_{cls.__name__}(data, ctx, where):",
+        "    try:",
+        f"        {values}{',' if len(fields) == 1 else ''} = "
+        + ("(get_all(data),)" if len(fields) == 1 else "get_all(data)"),
+        "    except (KeyError, TypeError, IndexError):",
+        "        return checked(data, ctx, where)",
+        "    if not (" + " and ".join(test for test, _ in usual) + "):",
+        "        return checked(data, ctx, where)",
+        *(line for _, converts in usual for line in converts),
+        f"    if len(data) == {len(fields)}:",
+        "        extra = {}",
+        "    else:",
+        "        extra = {key: data[key] for key in data if key not in first}",
+        *build,
+        "",
+        "def checked(data, ctx, where):",
         "    if type(data) is not dict:",
         f"        raise _fail(ctx, where, 'an object ({cls.__name__})', data)",
         "    get = data.get",
-        f"    seen = {required}",
+        "    seen = 0",
     ]
     for i, field in enumerate(fields):
-        lines += _field_lines(i, field, cls.__name__)
+        lines += _checked(i, field, cls.__name__)
     lines += [
         "    if seen == len(data):",
         "        extra = {}",
@@ -669,14 +602,12 @@ def _compile_decoder(cls: type[Any]) -> Callable[[Any, Context, str], Any]:
         "        extra = {key: data[key] for key in data if key not in known}",
     ]
     for i, field in aliased:  # an alias sent beside the name that was used is extra too
-        names = field.metadata["wire"]
         lines += [
-            f"        for name in {names!r}:",
+            f"        for name in {field.metadata['wire']!r}:",
             f"            if name != k{i} and name in data:",
             "                extra[name] = data[name]",
         ]
-    values = "".join(f"f{i}, " for i in range(len(fields)))
-    lines.append(f"    return cls({values}extra=extra, request_id=ctx[1])")
+    lines += build
     source = "\n".join(lines) + "\n"
     filename = f"<quickshops decoder {cls.__module__}.{cls.__qualname__}>"
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)

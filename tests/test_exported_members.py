@@ -84,7 +84,7 @@ def test_get_type_hints_works_on_every_public_class() -> None:
             if isinstance(obj, type):
                 resolved[f"{module.__name__}.{name}"] = typing.get_type_hints(obj)
 
-    assert typing.get_type_hints(quickshops.Store)["theme"] is quickshops.StoreTheme
+    assert typing.get_type_hints(quickshops.Store)["theme"] == quickshops.StoreTheme | None
     assert typing.get_type_hints(quickshops.AsyncQuickshops)["cart"].__name__ == (
         "AsyncCartResource"
     )

@@ -183,14 +183,14 @@ async def home(request: Request, qs: Client, cart_id: CartId = None) -> Response
     products = await qs.products.list()
     cart = await load_cart(qs, cart_id)
     body = (
-        f"<header><h1>{esc(store.name)}</h1><p>{esc(store.description or '')}</p></header>"
+        f"<header><h1>{esc(store.name or '')}</h1><p>{esc(store.description or '')}</p></header>"
         '<main><section class="products"><h2>Products</h2><ul class="grid">'
         f"{''.join(product_card(product) for product in products)}</ul></section>"
         f"{cart_panel(cart, {product.id: product for product in products})}</main>"
         '<footer><form method="post" action="/portal">'
         '<button type="submit" class="link">Manage subscription</button></form></footer>'
     )
-    response = HTMLResponse(page(store.name, body))
+    response = HTMLResponse(page(store.name or "Shop", body))
     if cart is None and cart_id is not None:
         response.delete_cookie(CART_COOKIE)  # the cart expired or was deleted
     return response
@@ -275,7 +275,7 @@ async def thanks(request: Request, qs: Client, session_id: str = "") -> Response
         status = '<p id="fulfilled">We are preparing your order.</p>'
     body = (
         "<h1>Thank you!</h1>"
-        f'<p id="session">Checkout {esc(details.id)}: {esc(details.payment_status)}, '
+        f'<p id="session">Checkout {esc(details.id)}: {esc(details.payment_status or "unknown")}, '
         f"{esc(amount)}.</p>{status}"
         '<p><a href="/">Back to the shop</a></p>'
     )

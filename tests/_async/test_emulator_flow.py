@@ -74,7 +74,7 @@ async def test_storefront_flow(shop: Shop) -> None:
     }
     pages = emulator.pages_url or "https://"  # served over HTTP: the emulator's own pages
     assert session.url.startswith(pages)
-    assert (cart.totals.total, 2) == (details.amount_total, len(details.line_items))
+    assert (cart.totals.total, 2) == (details.amount_total, len(details.line_items or ()))
     assert portal.url.startswith(pages)
     assert [DIGITAL_PRODUCT_ID] == [line.product_id for line in emptied.lines]
     assert (0, ()) == (cleared.totals.total, cleared.lines)

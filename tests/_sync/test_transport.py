@@ -399,7 +399,7 @@ def test_redirect_is_not_followed(api: respx.MockRouter, qs: Quickshops) -> None
             httpx.Response(200, json={"data": {**payloads.PRODUCT, "priceInCents": "19.99"}}),
             "priceInCents",
         ),
-        (httpx.Response(200, json={"_id": "prod_1"}), "storeId"),
+        (httpx.Response(200, json={"_id": "prod_1"}), "body.name (Product.name)"),
         (httpx.Response(200, json=[payloads.PRODUCT]), "an object"),
         (httpx.Response(200, text="<html>gateway</html>"), "not JSON"),
         (httpx.Response(200), "empty"),

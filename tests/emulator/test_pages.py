@@ -236,7 +236,7 @@ def test_pages_answer_without_http_too() -> None:
     emulator = Emulator()
     with client(emulator) as qs:
         cart = qs.cart.create(lines=[(DIGITAL_PRODUCT_ID, 1)])
-        session_id = qs.checkout.create_session(cart.id).session_id
+        session_id = str(qs.checkout.create_session(cart.id).session_id)
 
     reply = emulator.page("POST", f"/pages/checkout/{session_id}/pay")
 

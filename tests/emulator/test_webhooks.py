@@ -68,6 +68,7 @@ def pay(emulator: Emulator, *lines: tuple[str, int]) -> str:
     with client(emulator) as qs:
         cart = qs.cart.create(lines=list(lines))
         session = qs.checkout.create_session(cart.id)
+    assert session.session_id is not None
     emulator.complete_session(session.session_id, customer_email="ada@example.com")
     return session.session_id
 
