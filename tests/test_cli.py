@@ -546,7 +546,7 @@ def test_closed_pipe_stops_quietly(
     def closed_pipe(out: object) -> None:
         raise BrokenPipeError
 
-    monkeypatch.setattr("quickshops._cli._demo", closed_pipe)
+    monkeypatch.setattr("quickshops.testing._commands._demo", closed_pipe)
     monkeypatch.setattr(os, "dup2", lambda source, target: redirected.append(target))
 
     assert 1 == main(["demo"])

@@ -47,9 +47,10 @@ products and catalog only); the store `STORE_ID`; the products
 
 from quickshops._exports import publish
 from quickshops.testing._clients import async_client, client, instant_retries
-from quickshops.testing._emulator import Emulator, KeyKind, RateLimit
+from quickshops.testing._emulator import Emulator
 from quickshops.testing._faults import Faults
 from quickshops.testing._mock import EmulatorTransport
+from quickshops.testing._pipeline import KeyKind, RateLimit
 from quickshops.testing._replies import ErrorStyle, RecordedRequest, Reply
 from quickshops.testing._routing import ROUTE_NAMES
 from quickshops.testing._seed import (

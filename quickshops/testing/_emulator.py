@@ -1,41 +1,37 @@
-"""The emulator: its state, and the pipeline every request goes through. No I/O here.
+"""The emulator: its state, and the API a test shapes it with. No I/O here.
 
-A request is routed from the SDK's endpoint table (`_routing`), then meets, in order:
-the planned faults, the key check, the rate limits and ``Idempotency-Key`` replay;
-then its handler (`_handlers`, looked up on the instance) answers, and the answer is
-wrapped as the contract does. The adapters (`EmulatorTransport`, `EmulatorServer`)
-deliver the `Reply`.
+`Emulator` holds the store, the catalogue, the carts, the checkout sessions, the
+orders, the members and the webhook endpoints. The rest lives beside it:
+
+- `_pipeline`: what every request goes through (faults, keys, rate limits,
+  ``Idempotency-Key`` replay) on its way to its handler, then the wrapping and the
+  error replies;
+- `_handlers`: one handler per operation, which `Emulator` inherits;
+- `_routing`: the routes, from the SDK's endpoint table;
+- `_pages` and `_webhooks`: the checkout and portal pages, and the events sent;
+- `_seed`: the seeded keys, store and catalogue;
+- `_mock` and `_server`: the adapters, `EmulatorTransport` and `EmulatorServer`, that
+  deliver each `Reply`.
 """
 
 from __future__ import annotations
 
 import collections
-import hashlib
-import http
-import math
 import secrets
 import threading
 import time
-import urllib.parse
 from collections.abc import Callable, Collection, Mapping
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any
 
 import attrs
 
 from quickshops._models import Store
-from quickshops.testing._faults import ANY_ROUTE, Failure, Faults, route_name
-from quickshops.testing._handlers import Cart, Handlers, Request
+from quickshops.testing._faults import Faults, route_name
+from quickshops.testing._handlers import Cart, Handlers
 from quickshops.testing._pages import render
-from quickshops.testing._replies import (
-    APIError,
-    ErrorStyle,
-    RecordedRequest,
-    Reply,
-    error_body,
-    json_reply,
-    sniff,
-)
-from quickshops.testing._routing import ROUTE_NAMES, handler_name, resolve
+from quickshops.testing._pipeline import KeyKind, Pipeline, RateLimit
+from quickshops.testing._replies import ErrorStyle, RecordedRequest, Reply
+from quickshops.testing._routing import ROUTE_NAMES
 from quickshops.testing._seed import (
     MEMBER_SESSION_ID,
     PUBLIC_KEY,
@@ -47,43 +43,12 @@ from quickshops.testing._seed import (
 )
 from quickshops.testing._webhooks import Delivery, Webhook, WebhookTarget, deliver, event_body
 
-if TYPE_CHECKING:
-    from quickshops._endpoints import Endpoint
-
-__all__ = ["Emulator", "KeyKind", "RateLimit"]
-
-KeyKind = Literal["secret", "public"]
-"""The kind of an API key: ``secret`` may call every route, ``public`` only the store,
-the products and the catalog."""
+__all__ = ["Emulator"]
 
 _STORE_WIRE = {
     field.name: field.metadata["wire"][0] for field in attrs.fields(Store) if field.metadata
 }
 """The store's fields, by their SDK names (``payments_configured``) to their wire names."""
-_STATUS_CODES = {400: "VALIDATION_ERROR", 429: "RATE_LIMITED", 500: "INTERNAL_ERROR"}
-_STATUS_MESSAGES = {429: "Rate limit exceeded"}
-
-
-@attrs.frozen
-class RateLimit:
-    """At most ``requests`` requests per ``per_seconds`` seconds, per key and per route.
-
-    Attributes:
-        requests: How many requests the window allows.
-        per_seconds: The window's length in seconds.
-    """
-
-    requests: int = attrs.field(validator=attrs.validators.ge(1))
-    per_seconds: float = attrs.field(validator=attrs.validators.gt(0))
-
-
-def _api_key(headers: Mapping[str, str]) -> str | None:
-    """The key a request carries: ``x-api-key``, or ``Authorization: Bearer``."""
-    key = headers.get("x-api-key")
-    if key is not None:
-        return key
-    scheme, _, token = headers.get("authorization", "").partition(" ")
-    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
 class Emulator(Handlers):
@@ -186,10 +151,8 @@ class Emulator(Handlers):
         self.webhook_attempts: int = 3
         self.webhook_retry_delay: float = 0.05
         self.pages_url: str | None = None
-        self._keys: dict[str, KeyKind] = {SECRET_KEY: "secret", PUBLIC_KEY: "public"}
-        self._rate_limits: dict[str, RateLimit] = {}
-        self._hits: dict[tuple[str, str], collections.deque[float]] = {}
-        self._replays: dict[tuple[str, str], tuple[tuple[str, ...], Reply]] = {}
+        self._pipeline = Pipeline(self, self._lock)
+        self._pipeline.keys.update({SECRET_KEY: "secret", PUBLIC_KEY: "public"})
         for route, limit in (rate_limits or {}).items():
             self.set_rate_limit(route, limit)
 
@@ -212,7 +175,7 @@ class Emulator(Handlers):
         if not api_key.startswith("qk_"):
             raise ValueError("an API key starts with 'qk_'")
         with self._lock:
-            self._keys[api_key] = kind
+            self._pipeline.keys[api_key] = kind
 
     def set_rate_limit(self, route: str, limit: RateLimit | None) -> None:
         """Limit `route` (``"METHOD /template"``, or ``"*"`` for the others); None lifts it.
@@ -224,9 +187,9 @@ class Emulator(Handlers):
         name = route_name(route, ROUTE_NAMES)
         with self._lock:
             if limit is None:
-                self._rate_limits.pop(name, None)
+                self._pipeline.rate_limits.pop(name, None)
             else:
-                self._rate_limits[name] = limit
+                self._pipeline.rate_limits[name] = limit
 
     def update_store(self, **fields: Any) -> None:
         """Set fields of the store by their SDK names: ``update_store(name="My Shop")``.
@@ -477,128 +440,4 @@ class Emulator(Handlers):
             The reply, with any planned drop or delay for the adapter to apply.
 
         """
-        lowered = {name.lower(): value for name, value in (headers or {}).items()}
-        request_id = f"req_{secrets.token_hex(8)}"
-        endpoint: Endpoint[Any] | None = None
-        with self._lock:
-            plan = None
-            try:
-                endpoint, params = resolve(method, path)
-                plan = self.faults.take(endpoint.route)
-                if plan.failure is not None:
-                    reply = self._failure_reply(plan.failure, request_id)
-                else:
-                    reply = self._dispatch(endpoint, params, method, path, query, lowered, body)
-            except APIError as error:
-                reply = self._error_reply(error, request_id)
-            reply = attrs.evolve(
-                reply,
-                headers={**reply.headers, "x-request-id": request_id},
-                dropped=plan is not None and plan.drop,
-                delay=plan.delay if plan is not None else 0.0,
-            )
-            self.requests.append(
-                RecordedRequest(
-                    method=method,
-                    path=path,
-                    query=query,
-                    headers=lowered,
-                    body=body,
-                    route=endpoint.route if endpoint else None,
-                    status=reply.status,
-                    request_id=request_id,
-                    dropped=reply.dropped,
-                )
-            )
-            return reply
-
-    # The pipeline
-
-    def _dispatch(
-        self,
-        endpoint: Endpoint[Any],
-        params: Mapping[str, str],
-        method: str,
-        path: str,
-        query: str,
-        headers: Mapping[str, str],
-        body: bytes,
-    ) -> Reply:
-        api_key = _api_key(headers)
-        if endpoint.key != "none":
-            self._authorize(api_key, endpoint)
-        self._check_rate(api_key or "", endpoint.route)
-        idempotency_key = headers.get("idempotency-key") if endpoint.is_mutation else None
-        fingerprint = (method, path, query, hashlib.sha256(body).hexdigest())
-        if idempotency_key is not None:
-            stored = self._replays.get((api_key or "", idempotency_key))
-            if stored is not None:
-                if stored[0] != fingerprint:
-                    raise APIError(
-                        409,
-                        "CONFLICT",
-                        "Idempotency-Key was already used with a different request",
-                    )
-                return attrs.evolve(
-                    stored[1], headers={**stored[1].headers, "idempotent-replayed": "true"}
-                )
-        request = Request(params, dict(urllib.parse.parse_qsl(query)), body)
-        payload = getattr(self, handler_name(endpoint))(request)
-        reply = json_reply(200, self._wrap(endpoint, payload))
-        if endpoint.is_mutation:
-            self.effects[endpoint.route] += 1
-            if idempotency_key is not None:
-                self._replays[api_key or "", idempotency_key] = (fingerprint, reply)
-        return reply
-
-    def _authorize(self, api_key: str | None, endpoint: Endpoint[Any]) -> None:
-        if api_key is None:
-            raise APIError(401, "UNAUTHORIZED", "API key required")
-        kind = self._keys.get(api_key)
-        if kind is None:
-            raise APIError(401, "UNAUTHORIZED", "Missing or invalid API key")
-        if kind != "secret" and endpoint.key == "secret":
-            access = "write" if endpoint.is_mutation else "read"
-            raise APIError(403, "FORBIDDEN", f"Scope {endpoint.resource}:{access} required")
-
-    def _check_rate(self, api_key: str, route: str) -> None:
-        limit = self._rate_limits.get(route) or self._rate_limits.get(ANY_ROUTE)
-        if limit is None:
-            return
-        now = self.clock()
-        hits = self._hits.setdefault((api_key, route), collections.deque())
-        while hits and hits[0] <= now - limit.per_seconds:
-            hits.popleft()
-        if len(hits) >= limit.requests:
-            wait = max(1, math.ceil(hits[0] + limit.per_seconds - now))
-            raise APIError(429, "RATE_LIMITED", "Rate limit exceeded", {"retry-after": str(wait)})
-        hits.append(now)
-
-    def _wrap(self, endpoint: Endpoint[Any], payload: Any) -> Any:
-        if not self.envelope or not endpoint.envelope:
-            return payload
-        if isinstance(payload, list):
-            return {"data": payload, "nextCursor": None}
-        return {"data": payload}
-
-    def _error_reply(self, error: APIError, request_id: str) -> Reply:
-        body = error_body(self.error_style, error.status, error.code, error.message, request_id)
-        return json_reply(error.status, body, error.headers)
-
-    def _failure_reply(self, failure: Failure, request_id: str) -> Reply:
-        headers = dict(failure.headers)
-        if failure.retry_after is not None:
-            headers["retry-after"] = failure.retry_after
-        if failure.body is not None:
-            headers.setdefault("content-type", sniff(failure.body))
-            return Reply(failure.status, headers, failure.body)
-        try:
-            phrase = http.HTTPStatus(failure.status).phrase
-        except ValueError:
-            phrase = "Error"
-        code = failure.code or _STATUS_CODES.get(
-            failure.status, phrase.upper().replace(" ", "_").replace("-", "_")
-        )
-        message = failure.message or _STATUS_MESSAGES.get(failure.status, phrase)
-        body = error_body(self.error_style, failure.status, code, message, request_id)
-        return json_reply(failure.status, body, headers)
+        return self._pipeline.handle(method, path, query, headers or {}, body)

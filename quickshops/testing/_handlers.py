@@ -1,15 +1,16 @@
 """The emulator's handlers: one method per operation, answering as the contract does.
 
 Each handler takes the parsed `Request` and returns the payload of a 200 answer (the
-emulator wraps it in ``data``), or raises `APIError`. They are methods of `Handlers`,
-which `Emulator` inherits, and the emulator looks each one up on the instance by name
-(``handle_cart_add_line`` for ``cart.add_line``): a subclass may override any of them.
+pipeline wraps it in ``data``), or raises `APIError`. They are methods of `Handlers`,
+which `Emulator` inherits, and the pipeline (`_pipeline`) looks each one up on the
+emulator by name (``handle_cart_add_line`` for ``cart.add_line``): a subclass may
+override any of them.
 
 The operations whose payload the contract leaves untyped answer with shapes of the
-emulator's own (``docs/contract.md`` lists them): orders shaped like the
-``order.completed`` webhook's data, customers from the orders' emails, media from the
-store logo and product images, subscriptions from the members, and proposals as
-pending text that apply and discard resolve.
+emulator's own (``docs/operations.md`` lists them, under "Payloads the API leaves
+untyped"): orders shaped like the ``order.completed`` webhook's data, customers from
+the orders' emails, media from the store logo and product images, subscriptions from
+the members, and proposals as pending text that apply and discard resolve.
 """
 
 from __future__ import annotations
