@@ -5,8 +5,9 @@ No I/O here. Each client measures waiting time on a `Clock` of its own (shared w
 them (``instant_retries``). One client skipping hours of backoff in a test therefore
 moves no other client's deadline or rate-limit pause.
 
-The sender sets `DEADLINE` to the call's `Deadline` for the length of a call; the SDK's
-own connection pools read it on every socket operation (`_async/_backend.py`), so that
+The sender makes the call current (`CURRENT`, the call's `quickshops._request.Call`)
+for the length of a call; the SDK's own connection pools read its deadline on every
+socket operation (`quickshops/_async/_backend.py`), so that
 neither a server dripping its headers nor one dripping its body a byte at a time can
 keep a call past its deadline, on the sync client as on the async one, without a
 helper thread or an event loop.
@@ -19,8 +20,6 @@ import math
 import threading
 import time
 from typing import TYPE_CHECKING, Any
-
-from ._exceptions import APITimeoutError
 
 if TYPE_CHECKING:
     from ._config import ClientConfig
@@ -86,10 +85,13 @@ def skips_waits(config: ClientConfig) -> bool:
     return _instant or config.instant_retries
 
 
-DEADLINE: contextvars.ContextVar[Deadline | None] = contextvars.ContextVar(
-    "quickshops_deadline", default=None
+CURRENT: contextvars.ContextVar[Call[Any] | None] = contextvars.ContextVar(
+    "quickshops_call", default=None
 )
-"""The deadline of the current call; None outside a bounded call."""
+"""The call being sent, with its deadline and rate-limit turn; None outside a call.
+
+httpcore2 hands its network backend no request, only each socket operation: this is
+how the SDK's own pools know the call an operation belongs to."""
 
 
 def remaining(timeout: float | None) -> float | None:
@@ -100,7 +102,8 @@ def remaining(timeout: float | None) -> float | None:
             timeout error in its place.
 
     """
-    deadline = DEADLINE.get()
+    call = CURRENT.get()
+    deadline = None if call is None else call.deadline
     if deadline is None:
         return timeout
     left = deadline.left()
@@ -119,18 +122,8 @@ def afford(seconds: float) -> None:
         TimeoutError: The wait would end at or after the deadline.
 
     """
-    deadline = DEADLINE.get()
+    call = CURRENT.get()
+    deadline = None if call is None else call.deadline
     if deadline is not None and seconds >= deadline.left():
         deadline.expire()
         raise TimeoutError(f"a wait of {seconds:g} s would pass the call's total_timeout")
-
-
-def total_timeout_error(call: Call[Any], config: ClientConfig) -> APITimeoutError:
-    """The error of a call that reached its total bound; it is never retried."""
-    error = APITimeoutError(
-        f"{call.route} did not finish within total_timeout={config.total_timeout:g} s, the "
-        "bound on the whole call (every attempt, backoff and rate-limit wait, however "
-        "slowly the server sends). Raise total_timeout, or pass None to lift it."
-    )
-    error.retryable = False
-    return error

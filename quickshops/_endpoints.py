@@ -1,14 +1,15 @@
 """The endpoint table: every operation of the API, declared once, as data. No I/O here.
 
 Each `Endpoint` says how an operation is called (method, path template), which key it
-needs, how its success answer is wrapped and what it decodes to. Everything that deals
+needs, how its success answer is wrapped and what model it decodes to. Everything that deals
 with operations reads this one table: the resources of both clients (each method names
 its endpoint), the command line (one command per endpoint with a resource method), the
 emulator's routing, the docs' route table and the tests' list of operations.
 
 Adding an operation is one row here, one resource method (its signature, docstring
 and argument checks) and one emulator handler; a test walks the table and fails when
-one of them, a CLI command, a docs row or a wire-table entry is missing.
+one of them or a wire-table entry is missing. The CLI commands are made from it, and
+``scripts/routes.py`` writes the docs' route tables.
 """
 
 from __future__ import annotations
@@ -28,8 +29,6 @@ from ._models import (
     PortalSession,
     Product,
     Store,
-    decode,
-    decode_list,
 )
 
 if TYPE_CHECKING:
@@ -41,50 +40,6 @@ Key = Literal["none", "any", "secret"]
 """The key an operation needs: ``none``, ``any`` (public or secret) or ``secret``."""
 
 _PARAMETER = re.compile(r"\{(\w+)\}")
-
-
-@attrs.frozen
-class Returns(Generic[T]):
-    """What an operation's success payload (the body, unwrapped from ``data``) decodes to.
-
-    Attributes:
-        model: The model class, or None for plain JSON (`JSON`).
-        many: Whether the payload is a list of `model`.
-    """
-
-    model: type[Any] | None
-    many: bool = False
-    allows_empty = False
-    """An empty body is never a valid answer of an operation."""
-
-    def read(self, body: Any, response: Any, route: str) -> T:
-        """Decode the body of a 2xx `response`, unwrapped from ``data`` when it is wrapped."""
-        if isinstance(body, dict) and "data" in body:
-            body = body["data"]
-        return self.decode(body, route, response.headers.get("x-request-id"))
-
-    def decode(self, payload: Any, route: str, request_id: str | None) -> T:
-        """Decode `payload`, the answer of `route`, naming the field at fault if it is wrong."""
-        if self.model is None:
-            return payload  # type: ignore[no-any-return]
-        if self.many:
-            return decode_list(self.model, payload, route, request_id)  # type: ignore[return-value]
-        return decode(self.model, payload, route, request_id)  # type: ignore[no-any-return]
-
-    def __str__(self) -> str:
-        if self.model is None:
-            return "JSON"
-        return f"list[{self.model.__name__}]" if self.many else self.model.__name__
-
-
-def one(model: type[T]) -> Returns[T]:
-    """Returns for a payload that is one `model`."""
-    return Returns(model)
-
-
-def many(model: type[T]) -> Returns[list[T]]:
-    """Returns for a payload that is a list of `model`."""
-    return Returns(model, many=True)
 
 
 def _camel_to_snake(name: str) -> str:
@@ -103,7 +58,8 @@ class Endpoint(Generic[T]):
         key: The key it needs: ``none``, ``any`` (public or secret) or ``secret``.
         envelope: Whether the contract wraps the success body as ``{"data": ...}``
             (the SDK reads both ways on every operation).
-        returns: What the success payload decodes to.
+        model: The model the success payload decodes to, or None for plain JSON.
+        many: Whether the payload is a list of `model`.
         alias_of: For a second path to another operation (``GET /store``), that
             operation's name; such an endpoint has no method of its own.
     """
@@ -113,7 +69,8 @@ class Endpoint(Generic[T]):
     path: str
     key: Key
     envelope: bool
-    returns: Returns[T]
+    model: type[Any] | None
+    many: bool = False
     alias_of: str | None = None
     parameters: tuple[str, ...] = attrs.field(init=False)
     """The path's parameters, in order (``("cartId", "productId")``)."""
@@ -127,6 +84,13 @@ class Endpoint(Generic[T]):
     @arguments.default
     def _arguments(self) -> tuple[str, ...]:
         return tuple(_camel_to_snake(name) for name in self.parameters)
+
+    @property
+    def returns(self) -> str:
+        """What a call returns, as the docs write it: ``Cart``, ``list[Product]``, ``JSON``."""
+        if self.model is None:
+            return "JSON"
+        return f"list[{self.model.__name__}]" if self.many else self.model.__name__
 
     @property
     def route(self) -> str:
@@ -162,65 +126,76 @@ class Endpoint(Generic[T]):
 
 
 def _endpoint(
-    name: str, route: str, key: Key, returns: Returns[T], *, envelope: bool = True
-) -> Endpoint[T]:
+    name: str,
+    route: str,
+    key: Key,
+    model: type[Any] | None,
+    *,
+    many: bool = False,
+    envelope: bool = True,
+) -> Endpoint[Any]:
+    """One row of the table; the constant it is bound to says what a call returns."""
     method, _, path = route.partition(" ")
-    return Endpoint(name, method, path, key, envelope, returns)
+    return Endpoint(name, method, path, key, envelope, model, many)
 
 
-_JSON: Returns[JSON] = Returns(None)
-
-HEALTH_CHECK = _endpoint("health.check", "GET /health", "none", one(Health), envelope=False)
-CATALOG_GET = _endpoint("catalog.get", "GET /catalog", "any", one(Catalog))
-STORE_GET = _endpoint("store.get", "GET /products/store", "any", one(Store))
-STORE_ALIAS = attrs.evolve(
-    _endpoint("store.alias", "GET /store", "any", STORE_GET.returns), alias_of=STORE_GET.name
+HEALTH_CHECK: Endpoint[Health] = _endpoint(
+    "health.check", "GET /health", "none", Health, envelope=False
 )
-STORE_SETTINGS = _endpoint("store.settings", "GET /store/settings", "secret", _JSON)
-STORE_THEMES = _endpoint("store.themes", "GET /store/themes", "secret", _JSON)
-STORE_PAGE_BUILDER_THEME = _endpoint(
-    "store.page_builder_theme", "GET /store/page-builder-theme", "secret", _JSON
+CATALOG_GET: Endpoint[Catalog] = _endpoint("catalog.get", "GET /catalog", "any", Catalog)
+STORE_GET: Endpoint[Store] = _endpoint("store.get", "GET /products/store", "any", Store)
+STORE_ALIAS: Endpoint[Store] = attrs.evolve(
+    _endpoint("store.alias", "GET /store", "any", Store), alias_of=STORE_GET.name
 )
-STORE_PROPOSE = _endpoint("store.propose", "POST /store/proposals", "secret", _JSON)
-STORE_APPLY_PROPOSAL = _endpoint(
-    "store.apply_proposal", "POST /store/proposals/apply", "secret", _JSON
+STORE_SETTINGS: Endpoint[JSON] = _endpoint("store.settings", "GET /store/settings", "secret", None)
+STORE_THEMES: Endpoint[JSON] = _endpoint("store.themes", "GET /store/themes", "secret", None)
+STORE_PAGE_BUILDER_THEME: Endpoint[JSON] = _endpoint(
+    "store.page_builder_theme", "GET /store/page-builder-theme", "secret", None
 )
-STORE_DISCARD_PROPOSAL = _endpoint(
-    "store.discard_proposal", "DELETE /store/proposals/pending", "secret", _JSON
+STORE_PROPOSE: Endpoint[JSON] = _endpoint("store.propose", "POST /store/proposals", "secret", None)
+STORE_APPLY_PROPOSAL: Endpoint[JSON] = _endpoint(
+    "store.apply_proposal", "POST /store/proposals/apply", "secret", None
 )
-PRODUCTS_LIST = _endpoint("products.list", "GET /products", "any", many(Product))
-PRODUCTS_GET = _endpoint("products.get", "GET /products/{productId}", "any", one(Product))
-ORDERS_LIST = _endpoint("orders.list", "GET /orders", "secret", _JSON)
-ORDERS_STATS = _endpoint("orders.stats", "GET /orders/stats", "secret", _JSON)
-ORDERS_CHART = _endpoint("orders.chart", "GET /orders/chart", "secret", _JSON)
-CUSTOMERS_LIST = _endpoint("customers.list", "GET /customers", "secret", _JSON)
-MEDIA_LIST = _endpoint("media.list", "GET /media", "secret", _JSON)
-_CART = one(Cart)
-CART_CREATE = _endpoint("cart.create", "POST /cart", "secret", _CART)
-CART_GET = _endpoint("cart.get", "GET /cart/{cartId}", "secret", _CART)
-CART_ADD_LINE = _endpoint("cart.add_line", "POST /cart/{cartId}/lines", "secret", _CART)
-CART_UPDATE_LINE = _endpoint(
-    "cart.update_line", "PATCH /cart/{cartId}/lines/{productId}", "secret", _CART
+STORE_DISCARD_PROPOSAL: Endpoint[JSON] = _endpoint(
+    "store.discard_proposal", "DELETE /store/proposals/pending", "secret", None
 )
-CART_REMOVE_LINE = _endpoint(
-    "cart.remove_line", "DELETE /cart/{cartId}/lines/{productId}", "secret", _CART
+PRODUCTS_LIST: Endpoint[list[Product]] = _endpoint(
+    "products.list", "GET /products", "any", Product, many=True
 )
-CART_CLEAR = _endpoint("cart.clear", "DELETE /cart/{cartId}", "secret", _CART)
-CHECKOUT_CREATE_SESSION = _endpoint(
-    "checkout.create_session", "POST /checkout/session", "secret", one(CheckoutSession)
+PRODUCTS_GET: Endpoint[Product] = _endpoint(
+    "products.get", "GET /products/{productId}", "any", Product
 )
-CHECKOUT_GET_SESSION = _endpoint(
+ORDERS_LIST: Endpoint[JSON] = _endpoint("orders.list", "GET /orders", "secret", None)
+ORDERS_STATS: Endpoint[JSON] = _endpoint("orders.stats", "GET /orders/stats", "secret", None)
+ORDERS_CHART: Endpoint[JSON] = _endpoint("orders.chart", "GET /orders/chart", "secret", None)
+CUSTOMERS_LIST: Endpoint[JSON] = _endpoint("customers.list", "GET /customers", "secret", None)
+MEDIA_LIST: Endpoint[JSON] = _endpoint("media.list", "GET /media", "secret", None)
+CART_CREATE: Endpoint[Cart] = _endpoint("cart.create", "POST /cart", "secret", Cart)
+CART_GET: Endpoint[Cart] = _endpoint("cart.get", "GET /cart/{cartId}", "secret", Cart)
+CART_ADD_LINE: Endpoint[Cart] = _endpoint(
+    "cart.add_line", "POST /cart/{cartId}/lines", "secret", Cart
+)
+CART_UPDATE_LINE: Endpoint[Cart] = _endpoint(
+    "cart.update_line", "PATCH /cart/{cartId}/lines/{productId}", "secret", Cart
+)
+CART_REMOVE_LINE: Endpoint[Cart] = _endpoint(
+    "cart.remove_line", "DELETE /cart/{cartId}/lines/{productId}", "secret", Cart
+)
+CART_CLEAR: Endpoint[Cart] = _endpoint("cart.clear", "DELETE /cart/{cartId}", "secret", Cart)
+CHECKOUT_CREATE_SESSION: Endpoint[CheckoutSession] = _endpoint(
+    "checkout.create_session", "POST /checkout/session", "secret", CheckoutSession
+)
+CHECKOUT_GET_SESSION: Endpoint[CheckoutSessionDetails] = _endpoint(
     "checkout.get_session",
     "GET /checkout/sessions/{sessionId}",
     "secret",
-    one(CheckoutSessionDetails),
+    CheckoutSessionDetails,
 )
-SUBSCRIPTION_LIST = _endpoint("subscription.list", "GET /subscription", "secret", _JSON)
-SUBSCRIPTION_CREATE_PORTAL_SESSION = _endpoint(
-    "subscription.create_portal_session",
-    "POST /subscription/portal",
-    "secret",
-    one(PortalSession),
+SUBSCRIPTION_LIST: Endpoint[JSON] = _endpoint(
+    "subscription.list", "GET /subscription", "secret", None
+)
+SUBSCRIPTION_CREATE_PORTAL_SESSION: Endpoint[PortalSession] = _endpoint(
+    "subscription.create_portal_session", "POST /subscription/portal", "secret", PortalSession
 )
 
 ENDPOINTS: tuple[Endpoint[Any], ...] = (

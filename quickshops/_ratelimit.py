@@ -19,12 +19,10 @@ A route with nothing left to pace goes back to sending at once.
 from __future__ import annotations
 
 import collections
-import contextvars
 import random
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
 
 SAFETY = 1.1
 """How much slower than the estimated rate the calls go after a refusal."""
@@ -42,15 +40,6 @@ HISTORY = 512
 """How many recent successes a route remembers, for the estimate."""
 ROUTES = 256
 """How many routes are remembered (`qs.request` may call many)."""
-
-TURN: contextvars.ContextVar[tuple[RateLimits, str, float, Callable[[float], Any]] | None] = (
-    contextvars.ContextVar("quickshops_turn", default=None)
-)
-"""The rate limits, route and time of the current attempt's turn, while it is being sent,
-and how its client waits (it sleeps, or moves its clock when it skips waits).
-
-The SDK's own pools look at it when they write the request: one that waited in the
-pool for a connection while its route was refused again takes a new turn first."""
 
 
 class _Gate:

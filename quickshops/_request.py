@@ -11,12 +11,11 @@ import json
 import re
 import uuid
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from urllib.parse import unquote
 
 from . import _args
 from ._exceptions import InvalidRequestError
-from ._models import APIResponse
 from ._stack import parse_url
 
 if TYPE_CHECKING:
@@ -24,57 +23,80 @@ if TYPE_CHECKING:
     from types import ModuleType
 
     from ._config import ClientConfig
+    from ._deadline import Deadline
     from ._endpoints import Endpoint
-    from ._stack import HTTPResponse
+    from ._models import APIResponse
+    from ._ratelimit import RateLimits
 
 T = TypeVar("T")
-T_co = TypeVar("T_co", covariant=True)
-
-
-class Reader(Protocol[T_co]):
-    """Reads a 2xx answer: the decoded JSON body (None if empty), into what a call returns."""
-
-    @property
-    def allows_empty(self) -> bool:
-        """Whether an empty body is a valid answer (else it is a validation error)."""
-
-    def read(self, body: Any, response: HTTPResponse, route: str) -> T_co:
-        """Turn the body of `response`, the answer of `route`, into the call's result."""
 
 
 class Call(Generic[T]):
-    """One call to the API, before any I/O: what to send and how to read the answer.
+    """One call to the API: what to send, how to read its answer, and its state as it runs.
+
+    A resource method makes one (`call`), and the sender carries it through every step
+    of the call: it is the call's one per-call object. While the call runs, it is also
+    the current call (`quickshops._deadline.CURRENT`), which the SDK's own pools read on
+    every socket operation for its deadline and its rate-limit turn.
 
     Attributes:
         method: The HTTP method.
         path: The path below the base URL, its parameters already encoded.
         route: The route as documented (``POST /cart/{cartId}/lines``), for messages.
-        reader: Turns the answer's body into the call's result.
+        model: The model the answer's payload decodes to; None for plain JSON.
+        many: Whether the payload is a list of `model`.
+        raw: Whether the answer is returned as an `APIResponse` (`qs.request`).
         params: Query parameters, if any.
         json: The JSON body, or None to send no body.
         idempotency_key: The caller's Idempotency-Key for a mutation, if given.
+        deadline: When the whole call must end (``total_timeout``), or None.
+        limits: The rate-limit pauses of the client that sends it.
+        sleep: How that client waits (it sleeps, or moves its clock).
+        sent_at: When its current attempt took its rate-limit turn, on that clock.
 
     """
 
-    # A plain class with slots: one is built per call, and an attrs class costs more
+    # A plain class with slots: one is made per call, and an attrs class costs more
     # to import and to create.
-    __slots__ = ("idempotency_key", "json", "method", "params", "path", "reader", "route")
+    __slots__ = (
+        "deadline",
+        "idempotency_key",
+        "json",
+        "limits",
+        "many",
+        "method",
+        "model",
+        "params",
+        "path",
+        "raw",
+        "route",
+        "sent_at",
+        "sleep",
+    )
 
     method: str
     path: str
     route: str
-    reader: Reader[T]
+    model: type[Any] | None
+    many: bool
+    raw: bool
     params: Mapping[str, Any] | None
     json: Any
     idempotency_key: str | None
+    deadline: Deadline | None
+    limits: RateLimits | None
+    sleep: Callable[[float], Any] | None
+    sent_at: float
 
     def __init__(
         self,
         method: str,
         path: str,
         route: str,
-        reader: Reader[T],
+        model: type[Any] | None = None,
         *,
+        many: bool = False,
+        raw: bool = False,
         params: Mapping[str, Any] | None = None,
         json: Any = None,
         idempotency_key: str | None = None,
@@ -82,10 +104,16 @@ class Call(Generic[T]):
         self.method = method
         self.path = path
         self.route = route
-        self.reader = reader
+        self.model = model
+        self.many = many
+        self.raw = raw
         self.params = params
         self.json = json
         self.idempotency_key = idempotency_key
+        self.deadline = None
+        self.limits = None
+        self.sleep = None
+        self.sent_at = 0.0
 
     @property
     def is_mutation(self) -> bool:
@@ -105,38 +133,24 @@ def call(
 
     Query values that are None are left out; the Idempotency-Key is checked.
     """
-    values = path or {}
-    assert set(values) == set(endpoint.arguments), (endpoint.name, values)
-    rendered = endpoint.render(_args.segment, tuple(values[name] for name in endpoint.arguments))
-    params = {name: value for name, value in (query or {}).items() if value is not None}
+    rendered = endpoint.path
+    if path:
+        rendered = endpoint.render(_args.segment, tuple(path[name] for name in endpoint.arguments))
+    params = None
+    if query:
+        params = {name: value for name, value in query.items() if value is not None} or None
     return Call(
         endpoint.method,
         rendered,
         endpoint.route,
-        endpoint.returns,
-        params=params or None,
+        endpoint.model,
+        many=endpoint.many,
+        params=params,
         json=body,
         idempotency_key=_args.idempotency_key(idempotency_key),
     )
 
 
-class _RawReader:
-    """Reads any answer into an `APIResponse`, for `qs.request(...)`."""
-
-    allows_empty = True
-
-    def read(self, body: Any, response: HTTPResponse, route: str) -> APIResponse:
-        data = body["data"] if isinstance(body, dict) and "data" in body else body
-        return APIResponse(
-            status_code=response.status_code,
-            headers=response.headers,
-            request_id=response.headers.get("x-request-id"),
-            body=body,
-            data=data,
-        )
-
-
-_RAW = _RawReader()
 _METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE"})
 _UNSAFE = re.compile(r"[\s\\?#\x00-\x1f\x7f]|%(?![0-9A-Fa-f]{2})")
 
@@ -185,7 +199,7 @@ def raw_call(
         method,
         path,
         f"{method} {path}",
-        _RAW,
+        raw=True,
         params=dict(params) if params else None,
         json=json,
         idempotency_key=_args.idempotency_key(idempotency_key),

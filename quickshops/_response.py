@@ -1,7 +1,12 @@
-"""Reading answers: a 2xx into what the call returns, any other status into its error.
+"""Reading answers, and every error of a call: built here, in one place. No I/O here.
 
-No I/O here. Responses of httpx2 and of httpx are read alike. Every error the SDK
-builds from a response has the key masked wherever a server may have echoed it.
+A 2xx becomes what the call returns (`parse_success`: the JSON body, unwrapped from
+``data``, decoded to the call's model); any other status becomes the error of its
+status (`error_from_response`); what the HTTP library raised while sending becomes a
+connection or timeout error (`send_error`); and the SDK's own refusals to send (a
+closed client, another event loop, a forked child) have their errors here too.
+Responses of httpx2 and of httpx are read alike. Every error built from a response
+has the key masked wherever a server may have echoed it.
 """
 
 from __future__ import annotations
@@ -9,13 +14,15 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from ._config import ClientConfig, mask_key
 from ._constants import API_VERSION_PATH, DEFAULT_BASE_URL
 from ._exceptions import (
+    APIConnectionError,
     APIResponseValidationError,
     APIStatusError,
+    APITimeoutError,
     AuthenticationError,
     BadRequestError,
     ConflictError,
@@ -26,8 +33,9 @@ from ._exceptions import (
     RateLimitError,
     UnprocessableEntityError,
 )
+from ._models import APIResponse, decode, decode_list
 from ._retry import parse_retry_after
-from ._stack import library_of
+from ._stack import ERROR_KINDS, library_of, lower_errors
 
 if TYPE_CHECKING:
     from ._request import Call
@@ -119,13 +127,13 @@ def parse_success(
 ) -> T:
     """Read a 2xx response into what the call returns (a model, JSON, an APIResponse).
 
-    `content` is its body as the SDK read it; None takes the response's own.
+    The body is JSON, unwrapped from ``data`` when it is wrapped, and decoded to the
+    call's model. `content` is the body as the SDK read it; None takes the response's own.
     """
     content = _content(response) if content is None else content
     request_id = response.headers.get("x-request-id")
-    reader = call.reader
     try:
-        body = _load_json(response, content) if content or not reader.allows_empty else None
+        body = _load_json(response, content) if content or not call.raw else None
     except ValueError as exc:
         raise masked(
             APIResponseValidationError(
@@ -136,8 +144,23 @@ def parse_success(
             ),
             config,
         ) from exc
+    payload = body["data"] if type(body) is dict and "data" in body else body
+    if call.raw:
+        result: Any = APIResponse(
+            status_code=response.status_code,
+            headers=response.headers,
+            request_id=request_id,
+            body=body,
+            data=payload,
+        )
+        return cast("T", result)
+    model = call.model
+    if model is None:
+        return cast("T", payload)
     try:
-        return reader.read(body, response, call.route)
+        if call.many:
+            return cast("T", decode_list(model, payload, call.route, request_id))
+        return cast("T", decode(model, payload, call.route, request_id))
     except APIResponseValidationError as exc:
         exc.status = response.status_code
         raise masked(exc, config) from None
@@ -233,3 +256,136 @@ def error_from_response(
     else:
         error = cls(message, response=response, body=body, code=code, request_id=request_id)
     return masked(error, config)
+
+
+# What the HTTP library raised, and the SDK's own refusals to send ------------------------
+
+_EVENT_LOOP = re.compile(r"event loop|different loop|async context", re.IGNORECASE)
+
+
+def send_error(exc: Exception, call: Call[Any], config: ClientConfig) -> QuickshopsError | None:
+    """Map an exception raised while sending to the SDK's error; None if it is not one to map.
+
+    Mapped: every exception of httpx2 or httpx; those of the layers below them that
+    reach the caller (a protocol error of h11 or h2, an `ssl` error or another
+    `OSError`), as httpx2 maps its own; and the `RuntimeError` of a pool used under
+    another event loop than the one that opened its connections.
+    """
+    library = library_of(exc, *ERROR_KINDS)
+    if library is None:
+        if isinstance(exc, lower_errors()):
+            return _connection_error(exc, call, config)
+        return unusable_pool_error(exc, call, config) if is_event_loop_error(exc) else None
+    if isinstance(exc, library.HTTPStatusError):  # raised by a caller's event hook
+        return error_from_response(exc.response, call, config)
+    if isinstance(exc, library.DecodingError):  # a 2xx whose body cannot be decoded
+        return masked(
+            APIResponseValidationError(
+                f"Unexpected response from {call.route}: its body could not be decoded "
+                f"({type(exc).__name__}: {exc})."
+            ),
+            config,
+        )
+    return _connection_error(exc, call, config)
+
+
+def _connection_error(exc: Exception, call: Call[Any], config: ClientConfig) -> APIConnectionError:
+    """The error of an attempt that got no usable answer: a timeout, or anything else."""
+    name = type(exc).__name__
+    if isinstance(exc, TimeoutError) or library_of(exc, "TimeoutException") is not None:
+        error: APIConnectionError = APITimeoutError(
+            f"{call.route} timed out ({name}); the timeout of each attempt is {config.timeout!r}."
+        )
+    else:
+        error = APIConnectionError(
+            f"{call.route} got no usable response ({name}: {exc}); "
+            f"check the network and base_url {config.base_url!r}."
+        )
+    return masked(error, config)
+
+
+def is_decoding_error(exc: Exception) -> bool:
+    """Tell whether `exc` is httpx2's or httpx's error for a body it cannot decompress."""
+    return library_of(exc, "DecodingError") is not None
+
+
+def forked_client_error(call: Call[Any]) -> APIConnectionError:
+    """The error for a call, in a forked child, on a pool the caller passed in."""
+    error = APIConnectionError(
+        f"{call.route} was not sent: this client's http_client was created in the parent "
+        "of this forked process, and its connections belong to the parent. Create the "
+        "client (and its http_client) in the child, or let the SDK make its own pool: "
+        "it opens a new one after a fork."
+    )
+    error.retryable = False
+    return error
+
+
+def is_event_loop_error(exc: BaseException) -> bool:
+    """Tell whether `exc` is asyncio's refusal of connections opened under another loop."""
+    return isinstance(exc, RuntimeError) and _EVENT_LOOP.search(str(exc)) is not None
+
+
+def unusable_pool_error(
+    exc: BaseException, call: Call[Any], config: ClientConfig
+) -> APIConnectionError:
+    """The error for a pool the HTTP library refuses to use; it is never retried."""
+    error = APIConnectionError(
+        f"{call.route} was not sent: the connection pool cannot be used ({exc}). An async "
+        "client's connections belong to the event loop that opened them: create one "
+        "client per event loop (inside asyncio.run or trio.run)."
+    )
+    error.retryable = False
+    return masked(error, config)
+
+
+def other_loop_error(route: str | None) -> APIConnectionError:
+    """The error for an async client used, or closed, from another event loop than its own.
+
+    It is never retried. `route` is the call's, or None for closing.
+    """
+    what = "The client was closed from" if route is None else f"{route} was not sent from"
+    error = APIConnectionError(
+        f"{what} another event loop than the one that first used it. An async client "
+        "belongs to one event loop (its connections do): create it, use it and close it "
+        "inside the same asyncio.run or trio.run, one client per loop."
+    )
+    error.retryable = False
+    return error
+
+
+def closed_client_error(call: Call[Any]) -> APIConnectionError:
+    """The error for a call on a client that was closed; it is never retried."""
+    error = APIConnectionError(
+        f"{call.route} was not sent: the client is closed. Create a new client, or keep "
+        "this one open (a `with` block) for as long as you make calls."
+    )
+    error.retryable = False
+    return error
+
+
+def total_timeout_error(call: Call[Any], config: ClientConfig) -> APITimeoutError:
+    """The error of a call that reached its total bound; it is never retried."""
+    error = APITimeoutError(
+        f"{call.route} did not finish within total_timeout={config.total_timeout:g} s, the "
+        "bound on the whole call (every attempt, backoff and rate-limit wait, however "
+        "slowly the server sends). Raise total_timeout, or pass None to lift it."
+    )
+    error.retryable = False
+    return error
+
+
+def too_large_error(
+    response: HTTPResponse, call: Call[Any], config: ClientConfig
+) -> QuickshopsError:
+    """The error of a 2xx whose body is larger than ``max_response_bytes``."""
+    return masked(
+        APIResponseValidationError(
+            f"Unexpected response from {call.route}: the body is larger than "
+            f"max_response_bytes ({config.max_response_bytes:,} bytes); it was not read "
+            "further. Raise max_response_bytes, or pass None to lift the cap.",
+            status=response.status_code,
+            request_id=response.headers.get("x-request-id"),
+        ),
+        config,
+    )

@@ -3,24 +3,38 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import pytest
 
 from quickshops._config import ClientConfig
-from quickshops._deadline import DEADLINE, Clock, Deadline, remaining, total_timeout_error
+from quickshops._deadline import CURRENT, Clock, Deadline, remaining
 from quickshops._endpoints import HEALTH_CHECK
-from quickshops._request import call
+from quickshops._request import Call, call
+from quickshops._response import total_timeout_error
 from tests.conftest import SECRET_KEY
 
 
+def bounded(deadline: Deadline | None) -> Call[Any]:
+    """A call with `deadline`, as the sender makes it current."""
+    current = call(HEALTH_CHECK)
+    current.deadline = deadline
+    return current
+
+
 def test_without_a_deadline_a_timeout_is_kept() -> None:
-    """Outside a bounded call, timeouts are what they were."""
+    """Outside a call, or in one without a bound, timeouts are what they were."""
     assert (5.0, None) == (remaining(5.0), remaining(None))
+    token = CURRENT.set(bounded(None))
+    try:
+        assert (5.0, None) == (remaining(5.0), remaining(None))
+    finally:
+        CURRENT.reset(token)
 
 
 def test_a_timeout_is_shortened_to_what_is_left() -> None:
     """Inside a bounded call, a timeout is at most the time left; none becomes that."""
-    token = DEADLINE.set(Deadline(Clock(), 2.0))
+    token = CURRENT.set(bounded(Deadline(Clock(), 2.0)))
     try:
         assert 1.0 == remaining(1.0)
         left = remaining(None)
@@ -28,17 +42,17 @@ def test_a_timeout_is_shortened_to_what_is_left() -> None:
         assert 1.9 < left <= 2.0
         assert remaining(10.0) == pytest.approx(2.0, abs=0.1)
     finally:
-        DEADLINE.reset(token)
+        CURRENT.reset(token)
 
 
 def test_past_the_deadline_nothing_starts() -> None:
     """Once the deadline has passed, any operation fails at once."""
-    token = DEADLINE.set(Deadline(Clock(), -0.1))
+    token = CURRENT.set(bounded(Deadline(Clock(), -0.1)))
     try:
         with pytest.raises(TimeoutError, match="total_timeout has passed"):
             remaining(5.0)
     finally:
-        DEADLINE.reset(token)
+        CURRENT.reset(token)
 
 
 def test_skipping_moves_only_that_clock() -> None:

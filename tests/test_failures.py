@@ -10,16 +10,15 @@ import pytest
 
 from quickshops import APIConnectionError, APIResponseValidationError, NotFoundError
 from quickshops._config import ClientConfig
-from quickshops._endpoints import one
-from quickshops._failures import send_error
 from quickshops._models import Health
 from quickshops._request import Call
+from quickshops._response import send_error
 from tests.conftest import SECRET_KEY
 
 CONFIG = ClientConfig.create(
     api_key=SECRET_KEY, base_url=None, timeout=5.0, max_retries=2, default_headers=None
 )
-CALL = Call("GET", "/health", "GET /health", one(Health))
+CALL: Call[Any] = Call("GET", "/health", "GET /health", Health)
 
 
 @pytest.fixture

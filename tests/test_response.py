@@ -21,7 +21,6 @@ from quickshops import (
     RateLimitError,
 )
 from quickshops._config import ClientConfig
-from quickshops._endpoints import one
 from quickshops._models import Health
 from quickshops._request import Call
 from quickshops._response import error_from_response, parse_success
@@ -30,7 +29,7 @@ from tests.conftest import SECRET_KEY
 CONFIG = ClientConfig.create(
     api_key=SECRET_KEY, base_url=None, timeout=5.0, max_retries=2, default_headers=None
 )
-CALL = Call("GET", "/health", "GET /health", one(Health))
+CALL: Call[Any] = Call("GET", "/health", "GET /health", Health)
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from types import ModuleType
 import pytest
 
 from quickshops import AsyncQuickshops, Cart
-from quickshops._endpoints import ENDPOINTS, Endpoint, one
+from quickshops._endpoints import ENDPOINTS, Endpoint
 
 ROOT = Path(__file__).parent.parent
 PAGES = ["README.md", "docs/operations.md", "docs/quickstart.md", "docs/javascript.md"]
@@ -131,7 +131,9 @@ def test_a_new_operation_gets_its_rows(
         raise NotImplementedError  # never called: only its signature is read
 
     monkeypatch.setattr(resource, "merge", merge, raising=False)
-    added = Endpoint("cart.merge", "POST", "/cart/{cartId}/merge", "secret", True, one(Cart))
+    added: Endpoint[Cart] = Endpoint(
+        "cart.merge", "POST", "/cart/{cartId}/merge", "secret", True, Cart
+    )
     monkeypatch.setattr(script, "ENDPOINTS", (*ENDPOINTS, added))
     javascript = (repo / "docs" / "javascript.md").read_text()
 
@@ -151,7 +153,9 @@ def test_an_operation_without_its_method_is_named(
 ) -> None:
     """A row whose resource method is not written yet fails, saying which; nothing is written."""
     script = load_script(repo)
-    added = Endpoint("cart.merge", "POST", "/cart/{cartId}/merge", "secret", True, one(Cart))
+    added: Endpoint[Cart] = Endpoint(
+        "cart.merge", "POST", "/cart/{cartId}/merge", "secret", True, Cart
+    )
     monkeypatch.setattr(script, "ENDPOINTS", (*ENDPOINTS, added))
 
     assert 1 == script.main([])

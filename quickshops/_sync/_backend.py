@@ -5,13 +5,12 @@
 httpx2 bounds each read and write by its own timeout, so a server sending a byte at a
 time never trips it. Wrapped in the call backend, every connect, TLS handshake, read
 and write is also bounded by what is left of the current call's ``total_timeout``
-(`quickshops._deadline.DEADLINE`), and one that starts after the deadline fails at
-once with the library's own timeout error.
+(the call that `quickshops._deadline.CURRENT` holds), and one that starts after the
+deadline fails at once with the library's own timeout error.
 
 It also holds back a request that waited in the pool for a connection while its route
-was refused (`quickshops._ratelimit.TURN`): before its first byte is written, it takes
-a new rate-limit turn, so that a burst queued in the pool does not meet the same
-refusal.
+was refused: before its first byte is written, it takes a new rate-limit turn, so that
+a burst queued in the pool does not meet the same refusal.
 
 httpx2 offers no public way to choose the network backend of its own transport's pool,
 so the SDK's pools use the call transport below: an httpx2 transport over a pool made
@@ -29,8 +28,7 @@ from typing import TYPE_CHECKING, Any, cast
 import httpx2
 
 from .. import _stack as stack
-from .._deadline import afford, remaining
-from .._ratelimit import TURN
+from .._deadline import CURRENT, afford, remaining
 from .._stack import core_url, httpx2_errors, pool_options
 
 if TYPE_CHECKING:
@@ -85,14 +83,15 @@ class SyncCallStream:
 
     def write(self, buffer: bytes, timeout: float | None = None) -> None:
         """Write, for at most the time left, once the route's rate-limit turn has come."""
-        turn = TURN.get()
-        if turn is not None and turn[0].refused_since(turn[1], turn[2]):
-            limits, route, _, sleep = turn
-            for wait in (limits.paused_for, limits.turn, limits.space):
-                seconds = wait(route)
-                if seconds:
-                    sleep(_affordable(seconds))
-            TURN.set((limits, route, limits.now(), sleep))
+        call = CURRENT.get()
+        if call is not None and call.limits is not None and call.sleep is not None:
+            limits, route = call.limits, call.route
+            if limits.refused_since(route, call.sent_at):
+                for wait in (limits.paused_for, limits.turn, limits.space):
+                    seconds = wait(route)
+                    if seconds:
+                        call.sleep(_affordable(seconds))
+                call.sent_at = limits.now()
         self._stream.write(buffer, _bounded(timeout, "WriteTimeout"))
 
     def close(self) -> None:

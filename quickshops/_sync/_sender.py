@@ -4,10 +4,17 @@
 
 The pool holds the HTTP client (the connection pool) and the rate-limit pauses that a
 client and its `with_options` copies share; the sender sends each call through it. One
-call reads top to bottom: `send` sets the call's deadline and builds the request once,
-`_attempt` makes one attempt (after any rate-limit pause of its route) and reads at
-most `max_response_bytes` of the answer, and `_retry` (only for a call whose first
-attempt failed) retries by the policy, within the deadline.
+call reads top to bottom, its state in its `Call`:
+
+- `send` gives the call its deadline and makes it current, builds the request once,
+  makes the first attempt, hands a failed one to `_retry`, and reads the answer
+  (`quickshops._response.parse_success`: JSON, unwrapped, decoded to the model);
+- `_attempt` makes one attempt: the route's rate-limit turn, the send, a refusal's
+  pause, and `_read`, which reads at most `max_response_bytes` of the body; an error
+  status or what the HTTP library raised becomes the SDK's error there
+  (`quickshops._response`, where every error of a call is built);
+- `_retry` (only for a call whose first attempt failed) retries by the policy, within
+  the deadline.
 """
 
 from __future__ import annotations
@@ -16,24 +23,24 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
 from .._constants import ERROR_BODY_BYTES
-from .._deadline import DEADLINE, Clock, Deadline, skips_waits, total_timeout_error
-from .._exceptions import (
-    APIResponseValidationError,
-    QuickshopsError,
-)
-from .._failures import (
-    closed_client_error,
-    forked_client_error,
-    is_decoding_error,
-    other_loop_error,
-    send_error,
-)
+from .._deadline import CURRENT, Clock, Deadline, skips_waits
+from .._exceptions import QuickshopsError
 from .._fork import fork_generation
 from .._logging import clock, log_attempt, log_pause, log_retry
 from .._loops import SyncLoopGuard
-from .._ratelimit import TURN, RateLimits
+from .._ratelimit import RateLimits
 from .._request import build_request, new_idempotency_key
-from .._response import error_from_response, masked, parse_success
+from .._response import (
+    closed_client_error,
+    error_from_response,
+    forked_client_error,
+    is_decoding_error,
+    other_loop_error,
+    parse_success,
+    send_error,
+    too_large_error,
+    total_timeout_error,
+)
 from .._retry import RetryStop, RetryWait, is_retryable, refusal_pause
 from .._stack import library_of
 from ._backend import SyncOwnClient
@@ -122,28 +129,26 @@ class SyncSender:
 
     def send(self, call: Call[T]) -> T:
         """Send `call` within its total bound, retrying by the policy, and read its answer."""
-        config = self.config
-        pool = self.pool
-        total = config.total_timeout
-        deadline = None if total is None else Deadline(pool.clock, total)
-        token = DEADLINE.set(deadline)
+        config, pool = self.config, self.pool
+        call.limits, call.sleep = pool.limits, self._sleep
+        if config.total_timeout is not None:
+            call.deadline = Deadline(pool.clock, config.total_timeout)
+        token = CURRENT.set(call)
         try:
             request = build_request(
                 pool.client, pool.library, self.headers, config, call, new_idempotency_key
             )
             try:
-                response, content = self._attempt(request, call, 1, deadline)
+                response, content = self._attempt(request, call, 1)
             except QuickshopsError as failure:
                 if not config.max_retries or not is_retryable(failure):
                     raise
-                response, content = self._retry(request, call, failure, deadline)
+                response, content = self._retry(request, call, failure)
             return parse_success(response, call, config, content)
         finally:
-            DEADLINE.reset(token)
+            CURRENT.reset(token)
 
-    def _retry(
-        self, request: Any, call: Call[T], failure: QuickshopsError, deadline: Deadline | None
-    ) -> tuple[Any, bytes]:
+    def _retry(self, request: Any, call: Call[T], failure: QuickshopsError) -> tuple[Any, bytes]:
         """Retry, by the policy, a call whose first attempt failed with `failure`.
 
         The retry machinery is built only here, for the calls that need it; tenacity
@@ -153,7 +158,7 @@ class SyncSender:
         import tenacity  # here, not at the top: most calls never retry
 
         first: QuickshopsError | None = failure
-        stop = RetryStop(self.config, deadline)
+        stop = RetryStop(self.config, call.deadline)
         retrying = tenacity.Retrying(
             stop=stop,
             wait=RetryWait(self.pool.limits, call.route),
@@ -169,37 +174,34 @@ class SyncSender:
                         error, first = first, None
                         raise error
                     number = attempt.retry_state.attempt_number
-                    answer = self._attempt(request, call, number, deadline)
+                    answer = self._attempt(request, call, number)
         except QuickshopsError as exc:
             if stop.out_of_time:
                 raise total_timeout_error(call, self.config) from exc
             raise
         return answer
 
-    def _attempt(
-        self, request: Any, call: Call[T], attempt: int, deadline: Deadline | None
-    ) -> tuple[Any, bytes]:
+    def _attempt(self, request: Any, call: Call[T], attempt: int) -> tuple[Any, bytes]:
         """Make one attempt: return a 2xx response and its body, or raise its error.
 
         It first waits for the route's rate-limit turn, if the route is paced.
         """
-        limits = self.pool.limits
-        self._take_turn(limits, call, deadline)
+        limits, deadline = self.pool.limits, call.deadline
+        self._take_turn(limits, call)
         if deadline is not None:
             self._bound(request, call, deadline)
         client = self.pool.get(call)
         start = clock()
-        sent_at = limits.now()
-        turn = TURN.set((limits, call.route, sent_at, self._sleep))
+        call.sent_at = limits.now()
         try:
             response = client.send(request, follow_redirects=False, stream=True)
             # A refusal pauses its route at once, before this connection goes back to
             # the pool and to a request that would not know.
             refused = refusal_pause(response.status_code, response.headers)
             if refused is not None:
-                limits.refused(call.route, refused, sent_at)
+                limits.refused(call.route, refused, call.sent_at)
             try:
-                content = self._read(response, call, deadline)
+                content = self._read(response, call)
             finally:
                 response.close()
         except QuickshopsError:
@@ -212,24 +214,22 @@ class SyncSender:
                 raise
             log_attempt(call, self.config, start, attempt, exc=exc)
             raise error from exc
-        finally:
-            TURN.reset(turn)
         log_attempt(call, self.config, start, attempt, response=response)
         if not response.is_success:
             raise error_from_response(response, call, self.config, content)
         limits.succeeded(call.route)
         return response, content
 
-    def _take_turn(self, limits: RateLimits, call: Call[T], deadline: Deadline | None) -> None:
+    def _take_turn(self, limits: RateLimits, call: Call[T]) -> None:
         """Wait out the route's pause, then for the call's turn and its spacing."""
         for wait in (limits.paused_for, limits.turn, limits.space):
             seconds = wait(call.route)
             if seconds:
-                self._pause(seconds, call, deadline)
+                self._pause(seconds, call)
 
-    def _pause(self, seconds: float, call: Call[T], deadline: Deadline | None) -> None:
+    def _pause(self, seconds: float, call: Call[T]) -> None:
         """Wait out the rate-limit pause of the call's route; it spends no retry."""
-        if deadline is not None and seconds >= deadline.left():
+        if call.deadline is not None and seconds >= call.deadline.left():
             raise total_timeout_error(call, self.config)
         log_pause(call, seconds)
         self._sleep(seconds)
@@ -254,7 +254,7 @@ class SyncSender:
                 for phase, value in self.config.timeout_extension.items()
             }
 
-    def _read(self, response: Any, call: Call[T], deadline: Deadline | None) -> bytes:
+    def _read(self, response: Any, call: Call[T]) -> bytes:
         """Read the body, decompressed, up to its cap, and return it.
 
         The cap is `max_response_bytes` for a 2xx, and only as much as a message needs for
@@ -264,6 +264,7 @@ class SyncSender:
         cap = self.config.max_response_bytes
         if not response.is_success:
             cap = ERROR_BODY_BYTES if cap is None else min(cap, ERROR_BODY_BYTES)
+        deadline = call.deadline
         chunks: list[bytes] = []
         size = 0
         try:
@@ -271,7 +272,7 @@ class SyncSender:
                 size += len(chunk)
                 if cap is not None and size > cap:
                     if response.is_success:
-                        raise self._too_large(response, call, cap)
+                        raise too_large_error(response, call, self.config)
                     chunks.append(chunk[: len(chunk) - (size - cap)])
                     break
                 chunks.append(chunk)
@@ -284,15 +285,3 @@ class SyncSender:
             if response.is_success or not is_decoding_error(exc):
                 raise
         return b"".join(chunks)
-
-    def _too_large(self, response: Any, call: Call[T], cap: int) -> QuickshopsError:
-        return masked(
-            APIResponseValidationError(
-                f"Unexpected response from {call.route}: the body is larger than "
-                f"max_response_bytes ({cap:,} bytes); it was not read further. Raise "
-                "max_response_bytes, or pass None to lift the cap.",
-                status=response.status_code,
-                request_id=response.headers.get("x-request-id"),
-            ),
-            self.config,
-        )

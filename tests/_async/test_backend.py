@@ -20,8 +20,9 @@ from quickshops._async._backend import (
     own_client,
 )
 from quickshops._constants import DEFAULT_TIMEOUT
-from quickshops._deadline import DEADLINE, Clock, Deadline
-from quickshops._ratelimit import TURN, RateLimits
+from quickshops._deadline import CURRENT, Clock, Deadline
+from quickshops._ratelimit import RateLimits
+from quickshops._request import Call
 from tests.conftest import SECRET_KEY
 from tests.drip import dripping
 
@@ -87,12 +88,26 @@ class FakeBackend(httpcore2.AsyncNetworkBackend):
         self.slept.append(seconds)
 
 
+def current(
+    deadline: Deadline | None,
+    limits: RateLimits | None = None,
+    route: str = "GET /health",
+    sent_at: float = 0.0,
+    sleep: Callable[[float], Any] | None = None,
+) -> Call[Any]:
+    """A call as the sender makes it current: its deadline and rate-limit turn."""
+    method, _, path = route.partition(" ")
+    call: Call[Any] = Call(method, path, route)
+    call.deadline, call.limits, call.sent_at, call.sleep = deadline, limits, sent_at, sleep
+    return call
+
+
 async def test_every_operation_is_bounded_by_the_deadline() -> None:
     """Connect, TLS, read and write get at most the time left; outside a call, theirs."""
     fake = FakeBackend()
     backend = AsyncCallBackend(fake)
     context = ssl.create_default_context()
-    token = DEADLINE.set(Deadline(Clock(), 100.0))  # far enough for a loaded machine
+    token = CURRENT.set(current(Deadline(Clock(), 100.0)))  # far enough for a loaded machine
     try:
         stream = await backend.connect_tcp("api.example", 443, timeout=500.0)
         tls = await stream.start_tls(context, "api.example", timeout=500.0)
@@ -100,7 +115,7 @@ async def test_every_operation_is_bounded_by_the_deadline() -> None:
         await tls.read(10, timeout=0.5)
         await backend.connect_unix_socket("/run/quickshops.sock", timeout=900.0)
     finally:
-        DEADLINE.reset(token)
+        CURRENT.reset(token)
     await stream.read(10, timeout=30.0)
     await backend.sleep(0.25)
     await stream.aclose()
@@ -120,7 +135,7 @@ async def test_every_operation_is_bounded_by_the_deadline() -> None:
 async def test_past_the_deadline_an_operation_fails_as_a_timeout() -> None:
     """Started after the deadline, an operation raises the library's own timeout."""
     stream = AsyncCallStream(FakeStream(), weakref.WeakSet())
-    token = DEADLINE.set(Deadline(Clock(), -1.0))
+    token = CURRENT.set(current(Deadline(Clock(), -1.0)))
     try:
         with pytest.raises(httpcore2.ReadTimeout, match="total_timeout"):
             await stream.read(10, timeout=5.0)
@@ -129,7 +144,7 @@ async def test_past_the_deadline_an_operation_fails_as_a_timeout() -> None:
         with pytest.raises(httpcore2.ConnectTimeout):
             await AsyncCallBackend(FakeBackend()).connect_tcp("x", 1)
     finally:
-        DEADLINE.reset(token)
+        CURRENT.reset(token)
 
 
 async def test_a_request_refused_while_queued_takes_a_new_turn_before_writing() -> None:
@@ -144,18 +159,17 @@ async def test_a_request_refused_while_queued_takes_a_new_turn_before_writing() 
     route = "GET /products"
     taken = limits.now()
     limits.refused(route, 2.0, taken + 0.001)
-    token = TURN.set((limits, route, taken - 1.0, sleep))
+    call = current(None, limits, route, taken - 1.0, sleep)
+    token = CURRENT.set(call)
     try:
         await stream.write(b"GET /v1/products")
         await stream.write(b"more of the same request")
-        again = TURN.get()
     finally:
-        TURN.reset(token)
+        CURRENT.reset(token)
 
     assert 2 == len(slept)
     assert 1.9 < slept[0] <= 2.0
-    assert again is not None
-    assert again[2] > taken
+    assert call.sent_at > taken
 
 
 async def test_a_new_turn_past_the_deadline_ends_the_call_unslept() -> None:
@@ -166,13 +180,12 @@ async def test_a_new_turn_past_the_deadline_ends_the_call_unslept() -> None:
     taken = limits.now()
     limits.refused(route, 60.0, taken + 0.001)
     deadline = Deadline(Clock(), 1.0)
-    turn, bound = TURN.set((limits, route, taken - 1.0, sleep)), DEADLINE.set(deadline)
+    token = CURRENT.set(current(deadline, limits, route, taken - 1.0, sleep))
     try:
         with pytest.raises(httpcore2.WriteTimeout, match="would pass the call's total_timeout"):
             await AsyncCallStream(FakeStream(), weakref.WeakSet()).write(b"POST /v1/cart")
     finally:
-        TURN.reset(turn)
-        DEADLINE.reset(bound)
+        CURRENT.reset(token)
 
     assert deadline.left() <= 0
 

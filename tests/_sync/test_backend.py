@@ -16,8 +16,9 @@ import pytest
 
 from quickshops import APITimeoutError, Quickshops
 from quickshops._constants import DEFAULT_TIMEOUT
-from quickshops._deadline import DEADLINE, Clock, Deadline
-from quickshops._ratelimit import TURN, RateLimits
+from quickshops._deadline import CURRENT, Clock, Deadline
+from quickshops._ratelimit import RateLimits
+from quickshops._request import Call
 from quickshops._sync._backend import (
     SyncCallBackend,
     SyncCallStream,
@@ -89,12 +90,26 @@ class FakeBackend(httpcore2.NetworkBackend):
         self.slept.append(seconds)
 
 
+def current(
+    deadline: Deadline | None,
+    limits: RateLimits | None = None,
+    route: str = "GET /health",
+    sent_at: float = 0.0,
+    sleep: Callable[[float], Any] | None = None,
+) -> Call[Any]:
+    """A call as the sender makes it current: its deadline and rate-limit turn."""
+    method, _, path = route.partition(" ")
+    call: Call[Any] = Call(method, path, route)
+    call.deadline, call.limits, call.sent_at, call.sleep = deadline, limits, sent_at, sleep
+    return call
+
+
 def test_every_operation_is_bounded_by_the_deadline() -> None:
     """Connect, TLS, read and write get at most the time left; outside a call, theirs."""
     fake = FakeBackend()
     backend = SyncCallBackend(fake)
     context = ssl.create_default_context()
-    token = DEADLINE.set(Deadline(Clock(), 100.0))  # far enough for a loaded machine
+    token = CURRENT.set(current(Deadline(Clock(), 100.0)))  # far enough for a loaded machine
     try:
         stream = backend.connect_tcp("api.example", 443, timeout=500.0)
         tls = stream.start_tls(context, "api.example", timeout=500.0)
@@ -102,7 +117,7 @@ def test_every_operation_is_bounded_by_the_deadline() -> None:
         tls.read(10, timeout=0.5)
         backend.connect_unix_socket("/run/quickshops.sock", timeout=900.0)
     finally:
-        DEADLINE.reset(token)
+        CURRENT.reset(token)
     stream.read(10, timeout=30.0)
     backend.sleep(0.25)
     stream.close()
@@ -122,7 +137,7 @@ def test_every_operation_is_bounded_by_the_deadline() -> None:
 def test_past_the_deadline_an_operation_fails_as_a_timeout() -> None:
     """Started after the deadline, an operation raises the library's own timeout."""
     stream = SyncCallStream(FakeStream(), weakref.WeakSet())
-    token = DEADLINE.set(Deadline(Clock(), -1.0))
+    token = CURRENT.set(current(Deadline(Clock(), -1.0)))
     try:
         with pytest.raises(httpcore2.ReadTimeout, match="total_timeout"):
             stream.read(10, timeout=5.0)
@@ -131,7 +146,7 @@ def test_past_the_deadline_an_operation_fails_as_a_timeout() -> None:
         with pytest.raises(httpcore2.ConnectTimeout):
             SyncCallBackend(FakeBackend()).connect_tcp("x", 1)
     finally:
-        DEADLINE.reset(token)
+        CURRENT.reset(token)
 
 
 def test_a_request_refused_while_queued_takes_a_new_turn_before_writing() -> None:
@@ -146,18 +161,17 @@ def test_a_request_refused_while_queued_takes_a_new_turn_before_writing() -> Non
     route = "GET /products"
     taken = limits.now()
     limits.refused(route, 2.0, taken + 0.001)
-    token = TURN.set((limits, route, taken - 1.0, sleep))
+    call = current(None, limits, route, taken - 1.0, sleep)
+    token = CURRENT.set(call)
     try:
         stream.write(b"GET /v1/products")
         stream.write(b"more of the same request")
-        again = TURN.get()
     finally:
-        TURN.reset(token)
+        CURRENT.reset(token)
 
     assert 2 == len(slept)
     assert 1.9 < slept[0] <= 2.0
-    assert again is not None
-    assert again[2] > taken
+    assert call.sent_at > taken
 
 
 def test_a_new_turn_past_the_deadline_ends_the_call_unslept() -> None:
@@ -168,13 +182,12 @@ def test_a_new_turn_past_the_deadline_ends_the_call_unslept() -> None:
     taken = limits.now()
     limits.refused(route, 60.0, taken + 0.001)
     deadline = Deadline(Clock(), 1.0)
-    turn, bound = TURN.set((limits, route, taken - 1.0, sleep)), DEADLINE.set(deadline)
+    token = CURRENT.set(current(deadline, limits, route, taken - 1.0, sleep))
     try:
         with pytest.raises(httpcore2.WriteTimeout, match="would pass the call's total_timeout"):
             SyncCallStream(FakeStream(), weakref.WeakSet()).write(b"POST /v1/cart")
     finally:
-        TURN.reset(turn)
-        DEADLINE.reset(bound)
+        CURRENT.reset(token)
 
     assert deadline.left() <= 0
 

@@ -619,10 +619,10 @@ CALLS: dict[str, Callable[[Any, State], Any]] = {
 
 
 def _returns(endpoint: Endpoint[Any]) -> tuple[type, type | None]:
-    model = endpoint.returns.model
+    model = endpoint.model
     if model is None:
         return object, None
-    return (list, model) if endpoint.returns.many else (model, None)
+    return (list, model) if endpoint.many else (model, None)
 
 
 ROUTES: tuple[Route, ...] = tuple(
