@@ -7,6 +7,7 @@ single segment, so an id can never change which route is called.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote
@@ -44,8 +45,14 @@ def _encodable(value: str) -> bool:
     return True
 
 
+_PLAIN = re.compile(r"[A-Za-z0-9_~-]+")
+"""An id of these characters is one path segment as it is (most ids are)."""
+
+
 def segment(name: str, value: object) -> str:
     """Return the id `value` encoded as exactly one path segment."""
+    if type(value) is str and _PLAIN.fullmatch(value):
+        return value
     encoded = quote(identifier(name, value), safe="")
     # "." and ".." are dot-segments that URL normalisation would remove.
     return encoded.replace(".", "%2E") if encoded in (".", "..") else encoded

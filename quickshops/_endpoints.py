@@ -32,7 +32,7 @@ from ._models import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
 
 T = TypeVar("T")
 
@@ -77,6 +77,9 @@ class Endpoint(Generic[T]):
     arguments: tuple[str, ...] = attrs.field(init=False)
     """The parameters as the resource methods name them (``("cart_id", "product_id")``)."""
 
+    _template: str = attrs.field(init=False, repr=False, eq=False)
+    """The path with ``{}`` for each parameter, for `render`."""
+
     @parameters.default
     def _parameters(self) -> tuple[str, ...]:
         return tuple(_PARAMETER.findall(self.path))
@@ -84,6 +87,10 @@ class Endpoint(Generic[T]):
     @arguments.default
     def _arguments(self) -> tuple[str, ...]:
         return tuple(_camel_to_snake(name) for name in self.parameters)
+
+    @_template.default
+    def _template_of(self) -> str:
+        return _PARAMETER.sub("{}", self.path)
 
     @property
     def returns(self) -> str:
@@ -112,17 +119,11 @@ class Endpoint(Generic[T]):
         """Whether it changes state, and so carries an Idempotency-Key."""
         return self.method != "GET"
 
-    def render(self, encode: Callable[[str, object], str], values: tuple[object, ...]) -> str:
+    def render(self, encode: Callable[[str, object], str], values: Sequence[object]) -> str:
         """The path with each parameter replaced by ``encode(argument name, value)``."""
-        if not self.parameters:
-            return self.path
-        encoded = {
-            parameter: encode(argument, value)
-            for parameter, argument, value in zip(
-                self.parameters, self.arguments, values, strict=True
-            )
-        }
-        return self.path.format(**encoded)
+        if len(values) != len(self.arguments):
+            raise TypeError(f"{self.name} takes {len(self.arguments)} path values")
+        return self._template.format(*map(encode, self.arguments, values))
 
 
 def _endpoint(

@@ -95,6 +95,10 @@ class RateLimits:
         """The clock's reading, for `refused`'s `sent_at` and `wait_again`'s `since`."""
         return self._clock()
 
+    def is_paced(self, route: str) -> bool:
+        """Whether `route` has a pause or pacing to wait for (most calls: no)."""
+        return route in self._gates
+
     def paused_for(self, route: str) -> float:
         """The seconds left of the route's pause (0 when it is not paused)."""
         gate = self._gates.get(route)

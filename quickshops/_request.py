@@ -135,7 +135,7 @@ def call(
     """
     rendered = endpoint.path
     if path:
-        rendered = endpoint.render(_args.segment, tuple(path[name] for name in endpoint.arguments))
+        rendered = endpoint.render(_args.segment, [path[name] for name in endpoint.arguments])
     params = None
     if query:
         params = {name: value for name, value in query.items() if value is not None} or None

@@ -200,8 +200,9 @@ class AsyncSender:
             refused = refusal_pause(response.status_code, response.headers)
             if refused is not None:
                 limits.refused(call.route, refused, call.sent_at)
+            success = response.is_success
             try:
-                content = await self._read(response, call)
+                content = await self._read(response, call, success)
             finally:
                 await response.aclose()
         except QuickshopsError:
@@ -215,13 +216,15 @@ class AsyncSender:
             log_attempt(call, self.config, start, attempt, exc=exc)
             raise error from exc
         log_attempt(call, self.config, start, attempt, response=response)
-        if not response.is_success:
+        if not success:
             raise error_from_response(response, call, self.config, content)
         limits.succeeded(call.route)
         return response, content
 
     async def _take_turn(self, limits: RateLimits, call: Call[T]) -> None:
         """Wait out the route's pause, then for the call's turn and its spacing."""
+        if not limits.is_paced(call.route):
+            return
         for wait in (limits.paused_for, limits.turn, limits.space):
             seconds = wait(call.route)
             if seconds:
@@ -254,7 +257,7 @@ class AsyncSender:
                 for phase, value in self.config.timeout_extension.items()
             }
 
-    async def _read(self, response: Any, call: Call[T]) -> bytes:
+    async def _read(self, response: Any, call: Call[T], success: bool) -> bytes:
         """Read the body, decompressed, up to its cap, and return it.
 
         The cap is `max_response_bytes` for a 2xx, and only as much as a message needs for
@@ -262,7 +265,7 @@ class AsyncSender:
         body only so far and keep it on the response: the SDK keeps it beside.)
         """
         cap = self.config.max_response_bytes
-        if not response.is_success:
+        if not success:
             cap = ERROR_BODY_BYTES if cap is None else min(cap, ERROR_BODY_BYTES)
         deadline = call.deadline
         chunks: list[bytes] = []
@@ -271,7 +274,7 @@ class AsyncSender:
             async for chunk in response.aiter_bytes():
                 size += len(chunk)
                 if cap is not None and size > cap:
-                    if response.is_success:
+                    if success:
                         raise too_large_error(response, call, self.config)
                     chunks.append(chunk[: len(chunk) - (size - cap)])
                     break
@@ -282,6 +285,6 @@ class AsyncSender:
             raise
         except Exception as exc:
             # An error status with an undecodable body is still that error status.
-            if response.is_success or not is_decoding_error(exc):
+            if success or not is_decoding_error(exc):
                 raise
         return b"".join(chunks)
