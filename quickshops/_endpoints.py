@@ -121,8 +121,7 @@ class Endpoint(Generic[T]):
 
     def render(self, encode: Callable[[str, object], str], values: Sequence[object]) -> str:
         """The path with each parameter replaced by ``encode(argument name, value)``."""
-        if len(values) != len(self.arguments):
-            raise TypeError(f"{self.name} takes {len(self.arguments)} path values")
+        assert len(values) == len(self.arguments), (self.name, values)
         return self._template.format(*map(encode, self.arguments, values))
 
 

@@ -103,12 +103,10 @@ def _object(value: Any, ctx: Context, where: str) -> dict[str, Any]:
 
 
 def _str_list(value: Any, ctx: Context, where: str) -> tuple[str, ...]:
-    if not isinstance(value, list):
-        raise _fail(ctx, where, "a list of strings", value)
-    for i, item in enumerate(value):
-        if not isinstance(item, str):
-            raise _fail(ctx, f"{where}[{i}]", "a string", item)
-    return tuple(value)
+    if type(value) is list:  # called only when an item is not a string: name it
+        i, item = next((i, item) for i, item in enumerate(value) if type(item) is not str)
+        raise _fail(ctx, f"{where}[{i}]", "a string", item)
+    raise _fail(ctx, where, "a list of strings", value)
 
 
 _JUST_STR = frozenset({str})

@@ -12,7 +12,7 @@ from typing import Any
 
 import attrs
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from quickshops import (
@@ -421,10 +421,8 @@ def test_a_decoded_model_equals_the_one_its_init_builds() -> None:
     assert built.request_id == product.request_id
 
 
-def _reference(model: type[Any], data: Any) -> Any:
+def _reference(model: type[Any], data: dict[str, Any]) -> Any:
     """What decoding `data` must give, written plainly: the fields, or None if refused."""
-    if not isinstance(data, dict):
-        return None
     values: dict[str, Any] = {}
     extra = {
         k: v for k, v in data.items() if all(k not in f.metadata["wire"] for f in _fields(model))
@@ -472,15 +470,27 @@ _WIRE_VALUES = st.one_of(
 )
 
 
+_REQUIRED_WIRE = ("_id", "name", "priceInCents", "currency")
+
+
 @given(
     st.fixed_dictionaries(
-        {},
+        {k: st.just(payloads.PRODUCT[k]) | _WIRE_VALUES for k in _REQUIRED_WIRE},
         optional={
-            **{k: _WIRE_VALUES | st.just(v) for k, v in payloads.PRODUCT.items()},
+            **{
+                k: st.just(v) | _WIRE_VALUES
+                for k, v in payloads.PRODUCT.items()
+                if k not in _REQUIRED_WIRE
+            },
             "id": _WIRE_VALUES,
         },
     )
 )
+@example(payloads.PRODUCT)
+@example({**payloads.PRODUCT, "priceInCents": 19.0, "id": "alias"})
+@example({**payloads.PRODUCT, "details": ["a", 1]})
+@example({**payloads.PRODUCT, "isActive": "yes"})
+@example({**payloads.PRODUCT, "name": None})
 def test_the_decoder_agrees_with_a_plain_reading(data: dict[str, Any]) -> None:
     """Any payload decodes as a field-by-field reading of the contract says, or is refused."""
     expected = _reference(Product, data)
