@@ -1,6 +1,7 @@
 """A minimal ASGI app for the loopback throughput benchmark: one fixed JSON answer.
 
-Run by benchmarks/run.py as ``python benchmarks/server.py PORT`` under uvicorn.
+Started by benchmarks/cases/concurrency.py as ``python benchmarks/server.py PORT``, under
+uvicorn.
 """
 
 from __future__ import annotations
