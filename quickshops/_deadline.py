@@ -94,6 +94,12 @@ httpcore2 hands its network backend no request, only each socket operation: this
 how the SDK's own pools know the call an operation belongs to."""
 
 
+def _current_deadline() -> Deadline | None:
+    """The deadline of the call being sent; None outside a call or for an unbounded one."""
+    call = CURRENT.get()
+    return None if call is None else call.deadline
+
+
 def remaining(timeout: float | None) -> float | None:
     """`timeout` shortened to what is left before the current call's deadline.
 
@@ -102,8 +108,7 @@ def remaining(timeout: float | None) -> float | None:
             timeout error in its place.
 
     """
-    call = CURRENT.get()
-    deadline = None if call is None else call.deadline
+    deadline = _current_deadline()
     if deadline is None:
         return timeout
     left = deadline.left()
@@ -122,8 +127,7 @@ def afford(seconds: float) -> None:
         TimeoutError: The wait would end at or after the deadline.
 
     """
-    call = CURRENT.get()
-    deadline = None if call is None else call.deadline
+    deadline = _current_deadline()
     if deadline is not None and seconds >= deadline.left():
         deadline.expire()
         raise TimeoutError(f"a wait of {seconds:g} s would pass the call's total_timeout")
