@@ -55,10 +55,14 @@ class Deadline:
 
     __slots__ = ("at", "clock")
 
+    clock: Clock
+    """The clock of the client that makes the call."""
+    at: float
+    """The clock's reading by which the call must end."""
+
     def __init__(self, clock: Clock, seconds: float) -> None:
         self.clock = clock
         self.at = clock() + seconds
-        """The clock's reading by which the call must end."""
 
     def left(self) -> float:
         """Seconds left before the deadline (zero or less once it has passed)."""
