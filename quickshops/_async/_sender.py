@@ -192,14 +192,16 @@ class AsyncSender:
             self._bound(request, call, deadline)
         client = self.pool.get(call)
         start = clock()
-        call.sent_at = limits.now()
+        # The turn's time: a refusal of a request sent before the route's last one says
+        # nothing new. (The pool may take a new turn before writing; that one is its own.)
+        sent_at = call.sent_at = limits.now()
         try:
             response = await client.send(request, follow_redirects=False, stream=True)
             # A refusal pauses its route at once, before this connection goes back to
             # the pool and to a request that would not know.
             refused = refusal_pause(response.status_code, response.headers)
             if refused is not None:
-                limits.refused(call.route, refused, call.sent_at)
+                limits.refused(call.route, refused, sent_at)
             success = response.is_success
             try:
                 content = await self._read(response, call, success)
