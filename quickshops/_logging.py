@@ -10,7 +10,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from ._constants import LOGGER_NAME
-from ._response import mask
+from ._response import mask, request_id_of
 
 if TYPE_CHECKING:
     import tenacity
@@ -35,7 +35,7 @@ def log_attempt(
 ) -> None:
     """Log one DEBUG line for an attempt: method, path, outcome, elapsed ms, request id."""
     if logger.isEnabledFor(logging.DEBUG):
-        request_id = response.headers.get("x-request-id") if response is not None else None
+        request_id = request_id_of(response) if response is not None else None
         logger.debug(
             "%s %s -> %s in %.1f ms (request id %s, attempt %d)",
             call.method,

@@ -57,6 +57,22 @@ _SNIPPET = 200
 _TAGS = re.compile(r"<[^>]*>")
 
 
+def request_id_of(response: HTTPResponse) -> str | None:
+    """The response's ``x-request-id`` header, as ``response.headers.get`` reads it.
+
+    Faster on every call: one pass over the raw headers, without decoding the others.
+    Several such headers, or one that is not ASCII, are left to the library to join and
+    decode.
+    """
+    found = None
+    for name, value in response.headers.raw:
+        if len(name) == 12 and name.lower() == b"x-request-id":
+            if found is not None or not value.isascii():
+                return response.headers.get("x-request-id")
+            found = value.decode()
+    return found
+
+
 def _content(response: Any) -> bytes:
     """The body, or nothing if it was never read (a caller's event hook raised first)."""
     try:
@@ -131,7 +147,7 @@ def parse_success(
     call's model. `content` is the body as the SDK read it; None takes the response's own.
     """
     content = _content(response) if content is None else content
-    request_id = response.headers.get("x-request-id")
+    request_id = request_id_of(response)
     try:
         body = _load_json(response, content) if content or not call.raw else None
     except ValueError as exc:
@@ -232,7 +248,7 @@ def error_from_response(
     except ValueError:
         body = _text(response, content)
     message, code, request_id = _error_fields(body)
-    request_id = request_id or response.headers.get("x-request-id")
+    request_id = request_id or request_id_of(response)
     if message is None:
         reason = response.reason_phrase or "error"
         message = f"HTTP {status} {reason}, {_describe_text(response, content, config)}"
@@ -385,7 +401,7 @@ def too_large_error(
             f"max_response_bytes ({config.max_response_bytes:,} bytes); it was not read "
             "further. Raise max_response_bytes, or pass None to lift the cap.",
             status=response.status_code,
-            request_id=response.headers.get("x-request-id"),
+            request_id=request_id_of(response),
         ),
         config,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -9,7 +10,7 @@ import pytest
 from quickshops import InvalidRequestError
 from quickshops._config import ClientConfig
 from quickshops._models import Health
-from quickshops._request import Call, build_request
+from quickshops._request import Call, RequestBuilder
 from tests.conftest import SECRET_KEY
 
 CONFIG = ClientConfig.create(
@@ -26,8 +27,8 @@ def http(http_library: Any) -> Any:
 
 
 def build(http: Any, client: Any, call: Call[Any], key: Any) -> Any:
-    """Build `call`'s request with `client`, the headers as its library holds them."""
-    return build_request(client, http, http.Headers(CONFIG.headers), CONFIG, call, key)
+    """Build `call`'s request with `client`, as the sender does."""
+    return RequestBuilder(http, CONFIG).build(client, call, key)
 
 
 def test_build_request_for_a_mutation(http: Any) -> None:
@@ -73,3 +74,116 @@ def test_call_of_an_endpoint_renders_its_path_and_query() -> None:
         update.route,
     )
     assert (None, "/orders") == (listed.params, listed.path)
+
+
+# The builder merges the client's headers with the SDK's once, not on every call; the
+# requests it builds are the ones the client's own build_request would.
+
+CALLS: dict[str, Call[Any]] = {
+    "read": CALL,
+    "mutation with a body": MUTATION,
+    "mutation without a body": Call("DELETE", "/cart/c/lines/p", "DELETE /x", None),
+    "read with a body": Call("GET", "/health", "GET /health", None, raw=True, json=[1]),
+    "caller's idempotency key": Call("POST", "/cart", "POST /cart", None, idempotency_key="own"),
+    "query": Call("GET", "/orders", "GET /orders", None, params={"limit": "5"}),
+}
+CLIENTS: dict[str, dict[str, Any]] = {
+    "default": {},
+    "headers": {
+        "headers": {
+            "Accept": "text/html",
+            "X-Custom": "1",
+            "Content-Type": "text/plain",
+            "User-Agent": "mine",
+            "Idempotency-Key": "the client's",
+        }
+    },
+    "cookies": {"cookies": {"session": "abc"}},
+    "base url": {"base_url": "https://other.example/x/"},
+    "params": {"params": {"client": "1"}},
+}
+
+
+def expected(http: Any, client: Any, call: Call[Any]) -> Any:
+    """`call`'s request as `client.build_request` makes it from the SDK's headers."""
+    headers = http.Headers(CONFIG.headers)
+    content = None
+    if call.json is not None:
+        content = json.dumps(call.json, separators=(",", ":"), ensure_ascii=False).encode()
+        headers["content-type"] = "application/json"
+    if call.is_mutation:
+        headers["idempotency-key"] = call.idempotency_key or "key-1"
+    return client.build_request(
+        call.method,
+        CONFIG.base_url + call.path,
+        params=call.params,
+        headers=headers,
+        content=content,
+        extensions={"timeout": CONFIG.timeout_extension},
+    )
+
+
+def shown(request: Any) -> tuple[object, ...]:
+    """What a request sends, to compare two."""
+    headers, extensions = request.headers.raw, request.extensions
+    return (request.method, str(request.url), headers, request.content, extensions)
+
+
+@pytest.mark.parametrize("client_name", CLIENTS)
+def test_builds_the_request_the_clients_own_build_request_would(
+    http: Any, client_name: str
+) -> None:
+    """Every kind of call on every kind of client builds the same request.
+
+    The same URL, headers in the same order, body and extensions, built twice (the
+    second time from the merged headers).
+    """
+    builder = RequestBuilder(http, CONFIG)
+    with http.Client(**CLIENTS[client_name]) as client:
+        for name, call in CALLS.items():
+            for _ in range(2):
+                built = builder.build(client, call, lambda: "key-1")
+                assert shown(expected(http, client, call)) == shown(built), name
+
+
+def test_the_clients_headers_are_read_again_once_they_change(http: Any) -> None:
+    """A header the caller adds to (or replaces in) their client later is sent too."""
+    builder = RequestBuilder(http, CONFIG)
+    with http.Client() as client:
+        builder.build(client, MUTATION, lambda: "key-1")
+        client.headers["x-later"] = "1"
+        added = builder.build(client, MUTATION, lambda: "key-1")
+        client.headers = {"x-replaced": "2"}
+        replaced = builder.build(client, MUTATION, lambda: "key-1")
+
+        assert shown(expected(http, client, MUTATION)) == shown(replaced)
+    assert "1" == added.headers["x-later"]
+    assert ("2", None) == (replaced.headers["x-replaced"], replaced.headers.get("x-later"))
+
+
+def test_another_client_gets_its_own_headers(http: Any) -> None:
+    """A new client (the pool's after a fork) is not sent another client's headers."""
+    builder = RequestBuilder(http, CONFIG)
+    with http.Client(headers={"x-first": "1"}) as first, http.Client() as second:
+        builder.build(first, CALL, lambda: "k")
+        request = builder.build(second, CALL, lambda: "k")
+
+        assert shown(expected(http, second, CALL)) == shown(request)
+
+
+def test_a_client_that_builds_its_own_requests_builds_them(http: Any) -> None:
+    """A subclass overriding build_request (to sign requests, say) is not bypassed."""
+
+    class Signing(http.Client):  # type: ignore[misc]
+        def build_request(self, *args: Any, **kwargs: Any) -> Any:
+            request = super().build_request(*args, **kwargs)
+            request.headers["x-signature"] = "signed"
+            return request
+
+    with Signing() as client:
+        request = build(http, client, MUTATION, lambda: "key-1")
+
+    assert ("signed", "key-1") == (
+        request.headers["x-signature"],
+        request.headers["idempotency-key"],
+    )

@@ -23,7 +23,7 @@ from quickshops import (
 from quickshops._config import ClientConfig
 from quickshops._models import Health
 from quickshops._request import Call
-from quickshops._response import error_from_response, parse_success
+from quickshops._response import error_from_response, parse_success, request_id_of
 from tests.conftest import SECRET_KEY
 
 CONFIG = ClientConfig.create(
@@ -180,6 +180,26 @@ def test_parse_success_unwraps_the_envelope(http: Any) -> None:
 
         assert expected == parse_success(response, CALL, CONFIG)
         assert "r" == parse_success(response, CALL, CONFIG).request_id
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        [],
+        [(b"X-Request-Id", b"req_1")],
+        [(b"x-request-id", b"req_1"), (b"X-REQUEST-ID", b"req_2")],
+        [(b"x-request-id", "réq".encode())],
+        [(b"x-request-id", "réq".encode("latin-1")), (b"x-other", b"1")],
+        [(b"x-request-ids", b"no"), (b"x-request-i", b"no")],
+    ],
+)
+def test_the_request_id_is_read_as_the_library_reads_it(
+    http: Any, headers: list[tuple[bytes, bytes]]
+) -> None:
+    """Any case, several headers (joined), a value that is not ASCII: as headers.get."""
+    response = http.Response(200, headers=headers)
+
+    assert response.headers.get("x-request-id") == request_id_of(response)
 
 
 def test_deeply_nested_json_is_a_validation_error(http: Any) -> None:

@@ -27,7 +27,7 @@ from .._fork import fork_generation
 from .._logging import clock, log_attempt, log_pause, log_retry
 from .._loops import AsyncLoopGuard
 from .._ratelimit import RateLimits
-from .._request import build_request, new_idempotency_key
+from .._request import RequestBuilder, new_idempotency_key
 from .._response import (
     closed_client_error,
     error_from_response,
@@ -48,7 +48,7 @@ if TYPE_CHECKING:
 
     from .._config import ClientConfig
     from .._request import Call
-    from .._stack import AsyncHTTPClient, HTTPHeaders
+    from .._stack import AsyncHTTPClient
 
 T = TypeVar("T")
 
@@ -122,8 +122,8 @@ class AsyncSender:
     def __init__(self, pool: AsyncPool, config: ClientConfig) -> None:
         self.pool = pool
         self.config = config
-        self.headers: HTTPHeaders = pool.library.Headers(config.headers)
-        """The headers of every request, as the pool's library holds them, built once."""
+        self.builder: RequestBuilder = RequestBuilder(pool.library, config)
+        """Builds each call's request, with the client's headers merged once."""
 
     async def send(self, call: Call[T]) -> T:
         """Send `call` within its total bound, retrying by the policy, and read its answer."""
@@ -133,9 +133,7 @@ class AsyncSender:
             call.deadline = Deadline(pool.clock, config.total_timeout)
         token = CURRENT.set(call)
         try:
-            request = build_request(
-                pool.client, pool.library, self.headers, config, call, new_idempotency_key
-            )
+            request = self.builder.build(pool.client, call, new_idempotency_key)
             try:
                 response, content = await self._attempt(request, call, 1)
             except QuickshopsError as failure:
@@ -186,15 +184,18 @@ class AsyncSender:
 
         It first waits for the route's rate-limit turn, if the route is paced.
         """
-        limits, deadline = self.pool.limits, call.deadline
-        await self._take_turn(limits, call)
-        if deadline is not None:
-            self._bound(request, call, deadline)
-        client = self.pool.get(call)
+        pool = self.pool
+        limits, deadline = pool.limits, call.deadline
+        if limits.is_paced(call.route):
+            await self._take_turn(limits, call)
+        client = pool.get(call)
         start = clock()
-        # The turn's time: a refusal of a request sent before the route's last one says
-        # nothing new. (The pool may take a new turn before writing; that one is its own.)
-        sent_at = call.sent_at = limits.now()
+        # The turn's time, on the clock of the limits: a refusal of a request sent before
+        # the route's last one says nothing new. (The pool may take a new turn before
+        # writing; that one is its own.)
+        sent_at = call.sent_at = pool.clock()
+        if deadline is not None and deadline.at - sent_at < self.config.longest_timeout:
+            self._bound(request, call, deadline.at - sent_at)
         try:
             response = await client.send(request, follow_redirects=False, stream=True)
             # A refusal pauses its route at once, before this connection goes back to
@@ -202,7 +203,7 @@ class AsyncSender:
             refused = refusal_pause(response.status_code, response.headers)
             if refused is not None:
                 limits.refused(call.route, refused, sent_at)
-            success = response.is_success
+            success = 200 <= response.status_code < 300
             try:
                 content = await self._read(response, call, success)
             finally:
@@ -224,9 +225,7 @@ class AsyncSender:
         return response, content
 
     async def _take_turn(self, limits: RateLimits, call: Call[T]) -> None:
-        """Wait out the route's pause, then for the call's turn and its spacing."""
-        if not limits.is_paced(call.route):
-            return
+        """Wait out the paced route's pause, then for the call's turn and its spacing."""
         for wait in (limits.paused_for, limits.turn, limits.space):
             seconds = wait(call.route)
             if seconds:
@@ -248,16 +247,14 @@ class AsyncSender:
 
         await anyio.sleep(seconds)
 
-    def _bound(self, request: Any, call: Call[T], deadline: Deadline) -> None:
-        """Shorten every timeout of the attempt to what is left before the deadline."""
-        left = deadline.left()
+    def _bound(self, request: Any, call: Call[T], left: float) -> None:
+        """Shorten every timeout of the attempt to the `left` seconds before the deadline."""
         if left <= 0:
             raise total_timeout_error(call, self.config)
-        if left < self.config.longest_timeout:
-            request.extensions["timeout"] = {
-                phase: left if value is None else min(value, left)
-                for phase, value in self.config.timeout_extension.items()
-            }
+        request.extensions["timeout"] = {
+            phase: left if value is None else min(value, left)
+            for phase, value in self.config.timeout_extension.items()
+        }
 
     async def _read(self, response: Any, call: Call[T], success: bool) -> bytes:
         """Read the body, decompressed, up to its cap, and return it.

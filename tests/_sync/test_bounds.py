@@ -243,5 +243,8 @@ def test_an_attempt_past_the_deadline_is_not_sent(qs: Quickshops) -> None:
     sender = qs._sender
     request = qs._pool.client.build_request("GET", "https://api.quickshops.app/v1/health")
 
+    late = call(HEALTH_CHECK)
+    late.deadline = Deadline(qs._pool.clock, -1.0)
+
     with pytest.raises(APITimeoutError):
-        sender._bound(request, call(HEALTH_CHECK), Deadline(qs._pool.clock, -1.0))
+        sender._attempt(request, late, 1)
