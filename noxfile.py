@@ -169,7 +169,7 @@ def verifytypes(session: nox.Session) -> None:
 def docs(session: nox.Session) -> None:
     """Build the documentation site; any warning fails the build (Python 3.11 or newer)."""
     install(session, "docs")
-    session.run("python", "scripts/routes.py", "--check")
+    session.run("python", "scripts/tables.py", "--check")
     session.run("mkdocs", "build", "--strict", "--site-dir", "site")
 
 

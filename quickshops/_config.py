@@ -8,7 +8,7 @@ import os
 import re
 import warnings
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypedDict
+from typing import TYPE_CHECKING, TypedDict
 
 import attrs
 import httpx2
@@ -87,12 +87,8 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def resolve_base_url(base_url: str | None, allow_insecure_http: bool = False) -> str:
-    """Return the base URL without a trailing slash, refusing plain http off loopback.
-
-    With `allow_insecure_http`, plain http to any host is taken, with a warning: the
-    key then crosses the network in clear text.
-    """
+def resolve_base_url(base_url: str | None) -> str:
+    """Return the base URL without a trailing slash (`check_plain_http` checks its scheme)."""
     if base_url is None:
         base_url = os.environ.get(BASE_URL_ENV_VAR) or DEFAULT_BASE_URL
     try:
@@ -104,24 +100,33 @@ def resolve_base_url(base_url: str | None, allow_insecure_http: bool = False) ->
             f"base_url {base_url!r} must be an absolute http(s) URL without query or "
             f"fragment, such as {DEFAULT_BASE_URL!r}."
         )
-    if url.scheme == "http" and not is_loopback(url.host):
-        if not allow_insecure_http:
-            raise InvalidRequestError(
-                f"base_url {base_url!r} uses plain http to a host that is not loopback; "
-                "use https (plain http is allowed only for localhost, 127.0.0.0/8 and ::1, "
-                "or, for a test server on a private network, with allow_insecure_http=True)."
-            )
-        warnings.warn(
-            f"base_url {base_url!r} is plain http to a host that is not loopback "
-            "(allow_insecure_http=True): the API key is sent in clear text, readable by "
-            "anyone on the network. Use it only with a test server and a test key.",
-            InsecureHTTPWarning,
-            stacklevel=4,
-        )
     return str(url).rstrip("/")
 
 
-def resolve_timeout(timeout: Any) -> httpx2.Timeout:
+def check_plain_http(base_url: str, allow_insecure_http: bool) -> None:
+    """Refuse plain http off loopback; with `allow_insecure_http`, warn instead.
+
+    The key would cross the network in clear text.
+    """
+    url = httpx2.URL(base_url)
+    if url.scheme != "http" or is_loopback(url.host):
+        return
+    if not allow_insecure_http:
+        raise InvalidRequestError(
+            f"base_url {base_url!r} uses plain http to a host that is not loopback; "
+            "use https (plain http is allowed only for localhost, 127.0.0.0/8 and ::1, "
+            "or, for a test server on a private network, with allow_insecure_http=True)."
+        )
+    warnings.warn(
+        f"base_url {base_url!r} is plain http to a host that is not loopback "
+        "(allow_insecure_http=True): the API key is sent in clear text, readable by "
+        "anyone on the network. Use it only with a test server and a test key.",
+        InsecureHTTPWarning,
+        stacklevel=5,
+    )
+
+
+def resolve_timeout(timeout: float | HTTPTimeout) -> httpx2.Timeout:
     """Return `timeout` as an `httpx2.Timeout`; a positive float applies to every phase.
 
     An ``httpx.Timeout`` is taken as well, with the same values.
@@ -137,14 +142,22 @@ def resolve_timeout(timeout: Any) -> httpx2.Timeout:
     )
 
 
-def resolve_flag(name: str, value: object) -> bool:
+def resolve_flag(name: str, value: bool) -> bool:
     """Return `value` if it is a bool, else refuse it naming the argument."""
     if isinstance(value, bool):
         return value
     raise InvalidRequestError(f"{name} must be True or False, not {value!r}.")
 
 
-def resolve_max_retries(max_retries: Any) -> int:
+def _allow_insecure_http(value: bool) -> bool:
+    return resolve_flag("allow_insecure_http", value)
+
+
+def _instant_retries(value: bool) -> bool:
+    return resolve_flag("instant_retries", value)
+
+
+def resolve_max_retries(max_retries: int) -> int:
     """Return `max_retries` if it is a non-negative int."""
     if isinstance(max_retries, int) and not isinstance(max_retries, bool) and max_retries >= 0:
         return max_retries
@@ -167,7 +180,7 @@ def positive_seconds(value: object) -> float | None:
     return seconds if 0 < seconds < math.inf else None
 
 
-def resolve_total_timeout(total_timeout: Any) -> float | None:
+def resolve_total_timeout(total_timeout: float | None) -> float | None:
     """Return `total_timeout` in seconds: a positive number, or None for no bound."""
     if total_timeout is None:
         return None
@@ -180,7 +193,7 @@ def resolve_total_timeout(total_timeout: Any) -> float | None:
     )
 
 
-def resolve_max_response_bytes(max_response_bytes: Any) -> int | None:
+def resolve_max_response_bytes(max_response_bytes: int | None) -> int | None:
     """Return `max_response_bytes`: a positive int, or None for no cap."""
     if max_response_bytes is None or (
         isinstance(max_response_bytes, int)
@@ -231,78 +244,151 @@ def build_headers(api_key: str, default_headers: Mapping[str, str] | None) -> di
     return headers
 
 
-@attrs.frozen(repr=False)
-class ClientConfig:
-    """Everything a client was configured with, resolved and validated."""
+def key_source(api_key: str) -> str:
+    """Where the key came from, for messages: an environment variable holding it, or not."""
+    for name in API_KEY_ENV_VARS:
+        if os.environ.get(name) == api_key:
+            return f"the environment variable {name}"
+    return "the api_key argument"
 
-    api_key: str
-    key_source: str
-    base_url: str
-    timeout: httpx2.Timeout
-    max_retries: int
-    total_timeout: float | None
-    max_response_bytes: int | None
-    default_headers: Mapping[str, str]
-    headers: dict[str, str] = attrs.field(eq=False)
+
+def _api_key(api_key: str | None) -> str:
+    return resolve_api_key(api_key)[0]
+
+
+def _default_headers(default_headers: Mapping[str, str] | None) -> dict[str, str]:
+    if default_headers is not None and not isinstance(default_headers, Mapping):
+        raise InvalidRequestError(
+            f"default_headers must be a mapping of header names to values, "
+            f"not {type(default_headers).__name__}."
+        )
+    return dict(default_headers or {})
+
+
+def _docs(shown: str, doc: str) -> dict[str, tuple[str, str]]:
+    """An option's docs, kept in its field's metadata.
+
+    Its default as the docs' table shows it, and what it does: the tables in README.md
+    and docs/configuration.md are written from them (``scripts/tables.py``).
+    """
+    return {"doc": (shown, doc)}
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class ClientConfig:
+    """Every option of a client, declared once, each checked as the client is made.
+
+    The clients' constructors pass their arguments here, `with_options` is an
+    ``attrs.evolve`` of it, `ClientOptions` types the same names (a test holds them
+    equal) and the docs' tables are written from it. A bad value raises the SDK's error
+    before any I/O. The fields after the options are built from them, once per client.
+    """
+
+    api_key: str = attrs.field(
+        default=None,
+        converter=_api_key,
+        metadata=_docs(
+            f"env `{API_KEY_ENV_VARS[0]}`, then `{API_KEY_ENV_VARS[1]}`",
+            f"the key, starting with `{API_KEY_PREFIX}`",
+        ),
+    )
+    base_url: str = attrs.field(
+        default=None,
+        converter=resolve_base_url,
+        metadata=_docs(
+            f"env `{BASE_URL_ENV_VAR}`, then `{DEFAULT_BASE_URL}`",
+            "where the API is; plain `http://` only to loopback (or with `allow_insecure_http`)",
+        ),
+    )
+    timeout: httpx2.Timeout = attrs.field(
+        default=DEFAULT_TIMEOUT,
+        converter=resolve_timeout,
+        metadata=_docs(
+            "`httpx2.Timeout(30.0, connect=5.0)`",
+            "seconds, or an `httpx2.Timeout` (an `httpx.Timeout` too), for each attempt",
+        ),
+    )
+    max_retries: int = attrs.field(
+        default=DEFAULT_MAX_RETRIES,
+        converter=resolve_max_retries,
+        metadata=_docs(
+            f"`{DEFAULT_MAX_RETRIES}`",
+            "retries after the first attempt; `0` disables them",
+        ),
+    )
+    default_headers: Mapping[str, str] = attrs.field(
+        default=None,
+        converter=_default_headers,
+        metadata=_docs(
+            "`None`",
+            "extra headers sent on every request",
+        ),
+    )
+    total_timeout: float | None = attrs.field(
+        default=DEFAULT_TOTAL_TIMEOUT,
+        converter=resolve_total_timeout,
+        metadata=_docs(
+            f"`{DEFAULT_TOTAL_TIMEOUT}`",
+            "seconds one whole call may take: attempts, backoff, rate-limit waits, a body "
+            "sent a byte at a time; `None` lifts the bound",
+        ),
+    )
+    max_response_bytes: int | None = attrs.field(
+        default=DEFAULT_MAX_RESPONSE_BYTES,
+        converter=resolve_max_response_bytes,
+        metadata=_docs(
+            f"`{DEFAULT_MAX_RESPONSE_BYTES}` ({DEFAULT_MAX_RESPONSE_BYTES // 2**20} MiB)",
+            "the largest response body read, after decompression; a bigger one is refused "
+            "without holding it; `None` lifts the cap",
+        ),
+    )
+    allow_insecure_http: bool = attrs.field(
+        default=False,
+        converter=_allow_insecure_http,
+        metadata=_docs(
+            "`False`",
+            "allow plain `http://` to a host that is not loopback (a test server), with an "
+            "`InsecureHTTPWarning`: the key then crosses the network in clear text",
+        ),
+    )
+    instant_retries: bool = attrs.field(
+        default=False,
+        converter=_instant_retries,
+        metadata=_docs(
+            "`False`",
+            "skip backoff and rate-limit waits, for tests; the `quickshops.testing` clients "
+            "turn it on",
+        ),
+    )
+
+    key_source: str = attrs.field(init=False, eq=False)
+    """Where the key came from, for the hint of an authentication error."""
+    headers: dict[str, str] = attrs.field(init=False, eq=False)
     """The headers of every request, lowercase names, built once."""
-    timeout_extension: dict[str, float | None] = attrs.field(eq=False)
+    timeout_extension: dict[str, float | None] = attrs.field(init=False, eq=False)
     """The timeout as httpx carries it in a request's extensions, built once."""
-    longest_timeout: float = attrs.field(eq=False)
+    longest_timeout: float = attrs.field(init=False, eq=False)
     """The longest phase of `timeout` (infinite if one has none): past it, the total
     bound leaves an attempt's timeouts alone."""
-    allow_insecure_http: bool = False
-    """Whether plain http to a host that is not loopback was allowed."""
-    instant_retries: bool = False
-    """Whether backoff and rate-limit waits are skipped (the testing clients' setting)."""
 
-    @classmethod
-    def create(
-        cls,
-        *,
-        api_key: str | None = None,
-        base_url: str | None = None,
-        timeout: Any = DEFAULT_TIMEOUT,
-        max_retries: Any = DEFAULT_MAX_RETRIES,
-        default_headers: Mapping[str, str] | None = None,
-        total_timeout: Any = DEFAULT_TOTAL_TIMEOUT,
-        max_response_bytes: Any = DEFAULT_MAX_RESPONSE_BYTES,
-        allow_insecure_http: bool = False,
-        instant_retries: bool = False,
-    ) -> ClientConfig:
-        """Resolve and validate every argument, or raise before any I/O."""
-        key, source = resolve_api_key(api_key)
-        if default_headers is not None and not isinstance(default_headers, Mapping):
-            raise InvalidRequestError(
-                f"default_headers must be a mapping of header names to values, "
-                f"not {type(default_headers).__name__}."
-            )
-        checked_timeout = resolve_timeout(timeout)
-        phases = checked_timeout.as_dict().values()
-        return cls(
-            api_key=key,
-            key_source=source,
-            base_url=resolve_base_url(
-                base_url, resolve_flag("allow_insecure_http", allow_insecure_http)
-            ),
-            timeout=checked_timeout,
-            max_retries=resolve_max_retries(max_retries),
-            total_timeout=resolve_total_timeout(total_timeout),
-            max_response_bytes=resolve_max_response_bytes(max_response_bytes),
-            default_headers=dict(default_headers or {}),
-            headers=build_headers(key, default_headers),
-            timeout_extension=checked_timeout.as_dict(),
-            longest_timeout=max(float("inf") if p is None else p for p in phases),
-            allow_insecure_http=allow_insecure_http,
-            instant_retries=resolve_flag("instant_retries", instant_retries),
-        )
+    @key_source.default
+    def _key_source(self) -> str:
+        return key_source(self.api_key)
 
-    def with_changes(self, changes: Mapping[str, Any]) -> ClientConfig:
-        """A copy with some arguments of `create` changed, for `with_options`."""
-        kept = {name: getattr(self, name) for name in CLIENT_ARGUMENTS if name not in changes}
-        config = ClientConfig.create(**kept, **changes)
-        if "api_key" not in changes:  # the same key, from where it came
-            config = attrs.evolve(config, key_source=self.key_source)
-        return config
+    @headers.default
+    def _headers(self) -> dict[str, str]:
+        return build_headers(self.api_key, self.default_headers)
+
+    @timeout_extension.default
+    def _timeout_extension(self) -> dict[str, float | None]:
+        return self.timeout.as_dict()
+
+    @longest_timeout.default
+    def _longest_timeout(self) -> float:
+        return max(math.inf if p is None else p for p in self.timeout_extension.values())
+
+    def __attrs_post_init__(self) -> None:
+        check_plain_http(self.base_url, self.allow_insecure_http)
 
     def __repr__(self) -> str:
         return (
@@ -312,9 +398,21 @@ class ClientConfig:
         )
 
 
-class ClientOptions(TypedDict, total=False):
-    """The clients' keyword arguments but ``http_client``, for `quickshops.testing.client`.
+OPTIONS: tuple[str, ...] = tuple(field.name for field in attrs.fields(ClientConfig) if field.init)
+"""The clients' keyword arguments that `ClientConfig` holds: all but ``http_client``."""
 
+HTTP_CLIENT_DOC = (
+    "`None`",
+    "your own `httpx2.AsyncClient` / `httpx2.Client` (or httpx's): proxies, mTLS, event "
+    "hooks, a mock transport; the SDK never closes a client it did not create",
+)
+"""The docs of ``http_client``, the one option `ClientConfig` does not hold (the pool does)."""
+
+
+class ClientOptions(TypedDict, total=False):
+    """The options of `ClientConfig`, typed for ``**options``.
+
+    `with_options` and the testing clients take them; a test holds the two equal.
     `AsyncQuickshops` documents each one.
     """
 
@@ -327,17 +425,3 @@ class ClientOptions(TypedDict, total=False):
     max_response_bytes: int | None
     allow_insecure_http: bool
     instant_retries: bool
-
-
-CLIENT_ARGUMENTS = tuple(ClientOptions.__annotations__)  # what `ClientConfig.create` takes
-
-
-class NotGiven:
-    """The type of `NOT_GIVEN`: an argument left out, as opposed to one passed as None."""
-
-    def __repr__(self) -> str:
-        return "NOT_GIVEN"
-
-
-NOT_GIVEN = NotGiven()
-"""Marks an argument of `with_options` left out, to keep the original's value."""

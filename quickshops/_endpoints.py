@@ -9,7 +9,7 @@ emulator's routing, the docs' route table and the tests' list of operations.
 Adding an operation is one row here, one resource method (its signature, docstring
 and argument checks) and one emulator handler; a test walks the table and fails when
 one of them or a wire-table entry is missing. The CLI commands are made from it, and
-``scripts/routes.py`` writes the docs' route tables.
+``scripts/tables.py`` writes the docs' route tables.
 """
 
 from __future__ import annotations
@@ -77,12 +77,15 @@ class Endpoint(Generic[T]):
     arguments: tuple[str, ...] = attrs.field(init=False)
     """The parameters as the resource methods name them (``("cart_id", "product_id")``)."""
 
+    route: str = attrs.field(init=False)
+    """``METHOD /template``: the name of the operation in messages, faults and limits."""
+
     _template: str = attrs.field(init=False, repr=False, eq=False)
     """The path with ``{}`` for each parameter, for `render`."""
 
     @parameters.default
     def _parameters(self) -> tuple[str, ...]:
-        return tuple(_PARAMETER.findall(self.path))
+        return tuple(_PARAMETER.findall(self.path)) if "{" in self.path else ()
 
     @arguments.default
     def _arguments(self) -> tuple[str, ...]:
@@ -90,7 +93,11 @@ class Endpoint(Generic[T]):
 
     @_template.default
     def _template_of(self) -> str:
-        return _PARAMETER.sub("{}", self.path)
+        return _PARAMETER.sub("{}", self.path) if self.parameters else self.path
+
+    @route.default
+    def _route(self) -> str:
+        return f"{self.method} {self.path}"
 
     @property
     def returns(self) -> str:
@@ -98,11 +105,6 @@ class Endpoint(Generic[T]):
         if self.model is None:
             return "JSON"
         return f"list[{self.model.__name__}]" if self.many else self.model.__name__
-
-    @property
-    def route(self) -> str:
-        """``METHOD /template``: the name of the operation in messages, faults and limits."""
-        return f"{self.method} {self.path}"
 
     @property
     def resource(self) -> str:

@@ -11,12 +11,10 @@ Models are decoded eagerly by a decoder generated per model (`decoder_of`): what
 returns is a plain attrs instance with every field set.
 """
 
-from __future__ import annotations
-
 import linecache
 import operator
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeAlias, TypeVar
 
 import attrs
 
@@ -41,9 +39,6 @@ __all__ = [
     "decode",
     "decode_list",
 ]
-
-if TYPE_CHECKING:
-    from typing import TypeAlias
 
 JSON: TypeAlias = dict[str, "JSON"] | list["JSON"] | str | int | float | bool | None
 """Plain decoded JSON: dicts, lists and scalars, as `json.loads` returns them.
@@ -154,13 +149,15 @@ def _decode_items(cls: type[T], value: Any, ctx: Context, where: str) -> list[T]
         return [decode_one(item, ctx, f"{where}[{i}]") for i, item in enumerate(value)]
 
 
-def _extras_last(cls: type[Any], fields: list[attrs.Attribute[Any]]) -> list[attrs.Attribute[Any]]:
+def _extras_last(
+    cls: type[Any], fields: "list[attrs.Attribute[Any]]"
+) -> "list[attrs.Attribute[Any]]":
     """Order `Model`'s two fields after the model's own, in reprs and signatures."""
     own = [field for field in fields if field.name not in ("extra", "request_id")]
     return own + [field for field in fields if field.name in ("extra", "request_id")]
 
 
-@attrs.frozen(field_transformer=_extras_last)
+@attrs.frozen(field_transformer=_extras_last, repr=False)
 class Model:
     """What every payload model has besides its own fields.
 
@@ -172,8 +169,18 @@ class Model:
     extra: Mapping[str, Any] = attrs.field(factory=dict, kw_only=True, hash=False)
     request_id: str | None = attrs.field(default=None, kw_only=True, eq=False, repr=False)
 
+    def __repr__(self) -> str:
+        """The model and its fields but the request id, as attrs would write them.
 
-@attrs.frozen(field_transformer=_extras_last)
+        One method for every model: an attrs ``repr`` per class doubles what defining
+        the models costs at import.
+        """
+        fields = attrs.fields(type(self))
+        shown = ", ".join(f"{f.name}={getattr(self, f.name)!r}" for f in fields if f.repr)
+        return f"{type(self).__qualname__}({shown})"
+
+
+@attrs.frozen(field_transformer=_extras_last, repr=False)
 class Health(Model):
     """The answer of ``GET /health``.
 
@@ -190,7 +197,7 @@ class Health(Model):
     version: str | None = _wire("version", kind=_str)
 
 
-@attrs.frozen(field_transformer=_extras_last)
+@attrs.frozen(field_transformer=_extras_last, repr=False)
 class StoreTheme(Model):
     """A store's theme (`Store.theme`): nine settings, each a string or None.
 
@@ -219,7 +226,7 @@ class StoreTheme(Model):
     radius: str | None = _wire("radius", kind=_str)
 
 
-@attrs.frozen(field_transformer=_extras_last)
+@attrs.frozen(field_transformer=_extras_last, repr=False)
 class Store(Model):
     """The store a key belongs to (``GET /products/store``).
 
@@ -260,7 +267,7 @@ class Store(Model):
     template_texts: Mapping[str, Any] | None = _wire("templateTexts", kind=_object)
 
 
-@attrs.frozen(field_transformer=_extras_last)
+@attrs.frozen(field_transformer=_extras_last, repr=False)
 class Product(Model):
     """A product of the catalogue; prices are integers in minor units (cents).
 
@@ -295,7 +302,7 @@ class Product(Model):
     details: tuple[str, ...] | None = _wire("details", kind=_str_list)
 
 
-@attrs.frozen(field_transformer=_extras_last)
+@attrs.frozen(field_transformer=_extras_last, repr=False)
 class CartLine(Model):
     """One line of a cart: a product and its quantity (the product may be embedded).
 
@@ -312,7 +319,7 @@ class CartLine(Model):
     product: Product | None = _wire("product", kind=_model(Product))
 
 
-@attrs.frozen(field_transformer=_extras_last)
+@attrs.frozen(field_transformer=_extras_last, repr=False)
 class CartTotals(Model):
     """The totals of a cart, in integer minor units.
 
@@ -329,7 +336,7 @@ class CartTotals(Model):
     currency: str = _wire("currency", kind=_str, required=True)
 
 
-@attrs.frozen(field_transformer=_extras_last)
+@attrs.frozen(field_transformer=_extras_last, repr=False)
 class Cart(Model):
     """A cart: its lines and totals.
 
@@ -361,7 +368,7 @@ class CartLineInput:
     quantity: int = 1
 
 
-@attrs.frozen(field_transformer=_extras_last)
+@attrs.frozen(field_transformer=_extras_last, repr=False)
 class CheckoutSession(Model):
     """A Stripe-hosted checkout session: redirect the browser to `url`, once.
 
@@ -376,7 +383,7 @@ class CheckoutSession(Model):
     session_id: str | None = _wire("sessionId", kind=_str)
 
 
-@attrs.frozen(field_transformer=_extras_last)
+@attrs.frozen(field_transformer=_extras_last, repr=False)
 class CheckoutLineItem(Model):
     """One line of a checkout session, as Stripe reports it.
 
@@ -395,7 +402,7 @@ class CheckoutLineItem(Model):
     amount_total: int | None = _wire("amountTotal", kind=_int)
 
 
-@attrs.frozen(field_transformer=_extras_last)
+@attrs.frozen(field_transformer=_extras_last, repr=False)
 class CheckoutSessionDetails(Model):
     """The state of a checkout session (``GET /checkout/sessions/{id}``).
 
@@ -424,7 +431,7 @@ class CheckoutSessionDetails(Model):
     customer_email: str | None = _wire("customerEmail", kind=_str)
 
 
-@attrs.frozen(field_transformer=_extras_last)
+@attrs.frozen(field_transformer=_extras_last, repr=False)
 class PortalSession(Model):
     """A Stripe billing-portal session: redirect the browser to `url`.
 
@@ -437,7 +444,7 @@ class PortalSession(Model):
     url: str = _wire("url", kind=_str, required=True)
 
 
-@attrs.frozen(field_transformer=_extras_last)
+@attrs.frozen(field_transformer=_extras_last, repr=False)
 class Catalog(Model):
     """A storefront page's data in one round trip (``GET /catalog``).
 
@@ -483,7 +490,7 @@ def _missing(ctx: Context, where: str, key: str, model: str, name: str) -> Excep
     )
 
 
-def _usual(i: int, field: attrs.Attribute[Any]) -> tuple[str, list[str]]:
+def _usual(i: int, field: "attrs.Attribute[Any]") -> tuple[str, list[str]]:
     """The test that ``f{i}`` has the usual shape, and the lines that convert it then."""
     kind, required = field.metadata["kind"], field.metadata["required"]
     path = f"where + {'.' + field.metadata['wire'][0]!r}"
@@ -502,7 +509,7 @@ def _usual(i: int, field: attrs.Attribute[Any]) -> tuple[str, list[str]]:
     ] if lines else []
 
 
-def _checked(i: int, field: attrs.Attribute[Any], model: str) -> list[str]:
+def _checked(i: int, field: "attrs.Attribute[Any]", model: str) -> list[str]:
     """The lines that read one field by any of its names, check it and convert it."""
     wire, convert = field.metadata["wire"], field.metadata["kind"]
     required = field.metadata["required"]

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-import uuid
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from urllib.parse import unquote
@@ -215,6 +214,8 @@ def _is_query_value(value: object) -> bool:
 
 def new_idempotency_key() -> str:
     """Return a fresh Idempotency-Key: one per mutation call, reused by its retries."""
+    import uuid  # here, not at the top: a client that only reads never needs it
+
     return str(uuid.uuid4())
 
 

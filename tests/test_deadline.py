@@ -70,7 +70,7 @@ def test_skipping_moves_only_that_clock() -> None:
 
 def test_the_total_timeout_error_says_what_was_bounded() -> None:
     """The error names the route and the bound, says how to lift it, and is not retried."""
-    config = ClientConfig.create(
+    config = ClientConfig(
         api_key=SECRET_KEY,
         base_url=None,
         timeout=5.0,

@@ -3,7 +3,7 @@
 Adding an operation is one row of the table, one resource method and one emulator
 handler; these tests fail until it has all three, and its entry in the literal wire
 table (``tests/wire.py``). Its CLI command is made from the table and the method; its
-rows in the docs and the README are written by ``scripts/routes.py``, whose check
+rows in the docs and the README are written by ``scripts/tables.py``, whose check
 (``tests/test_routes_script.py``) fails until they are rewritten. How many operations
 the contract has is pinned by the literal list of ``tests/emulator/test_contract.py``.
 """

@@ -31,7 +31,7 @@ from quickshops import (
     Store,
     StoreTheme,
 )
-from quickshops._models import Model, decode, decode_list, decoder_source
+from quickshops._models import Model, _extras_last, decode, decode_list, decoder_source
 from tests import payloads
 
 ROUTE = "GET /test"
@@ -525,3 +525,30 @@ def test_an_item_off_the_usual_shape_is_decoded_field_by_field() -> None:
     with pytest.raises(APIResponseValidationError, match=r"body\[1\] should be an object"):
         decode_list(Product, [payloads.PRODUCT, ["not", "an", "object"]], ROUTE)
     assert [] == decode_list(Product, [], ROUTE)
+
+
+@pytest.mark.parametrize(
+    ("model", "payload"),
+    [
+        (Health, payloads.HEALTH),
+        (Store, payloads.STORE),
+        (Product, payloads.PRODUCT),
+        (Cart, payloads.CART),
+        (Catalog, payloads.CATALOG),
+        (CheckoutSession, payloads.CHECKOUT_SESSION),
+        (CheckoutSessionDetails, payloads.SESSION_DETAILS),
+        (PortalSession, payloads.PORTAL_SESSION),
+    ],
+)
+def test_the_one_repr_of_every_model_is_the_one_attrs_would_write(
+    model: type[Any], payload: dict[str, Any]
+) -> None:
+    """`Model.__repr__` writes each model, nested ones too, as an attrs repr would."""
+    decoded = decode(model, payload, ROUTE, "req_1")
+    # The same fields on a class whose repr attrs writes, named like the model.
+    copy_of = type(model.__name__, (model,), {"__slots__": ()})
+    written = attrs.frozen(repr=True, field_transformer=_extras_last)(copy_of)
+    copied = written(**{field.name: getattr(decoded, field.name) for field in attrs.fields(model)})
+
+    assert repr(copied) == repr(decoded)
+    assert "req_1" not in repr(decoded)

@@ -13,7 +13,7 @@ from quickshops._models import Health
 from quickshops._request import Call, RequestBuilder
 from tests.conftest import SECRET_KEY
 
-CONFIG = ClientConfig.create(
+CONFIG = ClientConfig(
     api_key=SECRET_KEY, base_url=None, timeout=5.0, max_retries=2, default_headers=None
 )
 CALL: Call[Any] = Call("GET", "/health", "GET /health", Health)

@@ -26,7 +26,7 @@ from quickshops._request import Call
 from quickshops._response import error_from_response, parse_success, request_id_of
 from tests.conftest import SECRET_KEY
 
-CONFIG = ClientConfig.create(
+CONFIG = ClientConfig(
     api_key=SECRET_KEY, base_url=None, timeout=5.0, max_retries=2, default_headers=None
 )
 CALL: Call[Any] = Call("GET", "/health", "GET /health", Health)

@@ -17,12 +17,14 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 
 import quickshops
 import quickshops.testing
 import quickshops.webhooks
 from quickshops import AsyncQuickshops, Quickshops
+from quickshops._config import OPTIONS, ClientConfig
 from quickshops._constants import (
     DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_MAX_RETRIES,
@@ -126,17 +128,10 @@ def test_the_walk_reaches_the_public_api() -> None:
 
 @pytest.mark.parametrize("name", sorted(PUBLIC_FUNCTIONS))
 def test_no_default_is_written_as_a_constant_name(name: str) -> None:
-    """A default reads as its value; only a sentinel that shows as itself keeps its name.
-
-    ``NOT_GIVEN`` (a `with_options` argument left out) is such a sentinel.
-    """
+    """A default reads as its value (``max_retries=2``), never as a constant's name."""
     function = PUBLIC_FUNCTIONS[name]
-    parameters = inspect.signature(function).parameters
     for parameter, source in default_sources(function).items():
-        written = constant_name(source)
-        if written is not None:
-            shown = repr(parameters[parameter].default)
-            assert written == shown, f"{name}({parameter}={source}) shows a name, not {shown}"
+        assert constant_name(source) is None, f"{name}({parameter}={source}) shows a name"
 
 
 @pytest.mark.parametrize("client", [AsyncQuickshops, Quickshops])
@@ -152,6 +147,16 @@ def test_client_defaults_are_the_sdk_defaults(client: type[Any]) -> None:
     } == {
         name: parameters[name].default
         for name in ("timeout", "max_retries", "total_timeout", "max_response_bytes")
+    }
+
+
+@pytest.mark.parametrize("client", [AsyncQuickshops, Quickshops])
+def test_client_defaults_are_the_declared_options(client: type[Any]) -> None:
+    """Every default the constructors write out is the default ClientConfig declares."""
+    parameters = inspect.signature(client).parameters
+
+    assert {field.name: field.default for field in attrs.fields(ClientConfig) if field.init} == {
+        name: parameters[name].default for name in OPTIONS
     }
 
 

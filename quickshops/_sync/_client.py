@@ -8,9 +8,10 @@ from collections.abc import Mapping
 from functools import partial
 from typing import TYPE_CHECKING, Any, cast
 
+import attrs
 import httpx2
 
-from .._config import CLIENT_ARGUMENTS, NOT_GIVEN, ClientConfig, NotGiven, mask_key
+from .._config import OPTIONS, ClientConfig, mask_key
 from .._exceptions import InvalidRequestError
 from .._models import APIResponse
 from .._request import raw_call
@@ -33,8 +34,9 @@ from .resources import (
 if TYPE_CHECKING:
     from types import TracebackType
 
-    from typing_extensions import Self
+    from typing_extensions import Self, Unpack
 
+    from .._config import ClientOptions
     from .._stack import HTTPClient, HTTPTimeout
 
 
@@ -111,8 +113,8 @@ class Quickshops:
         instant_retries: bool = False,
     ) -> None:
         # The defaults are written out so that signatures and the reference show them;
-        # tests/test_signatures.py holds them equal to quickshops/_constants.py.
-        config = ClientConfig.create(
+        # tests/test_signatures.py holds them equal to ClientConfig's.
+        config = ClientConfig(
             api_key=api_key,
             base_url=base_url,
             timeout=timeout,
@@ -181,42 +183,39 @@ class Quickshops:
         return self._config.max_response_bytes
 
     def with_options(
-        self,
-        *,
-        api_key: str | NotGiven | None = NOT_GIVEN,
-        base_url: str | NotGiven | None = NOT_GIVEN,
-        timeout: float | HTTPTimeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        default_headers: Mapping[str, str] | NotGiven | None = NOT_GIVEN,
-        http_client: HTTPClient | NotGiven | None = NOT_GIVEN,
-        total_timeout: float | NotGiven | None = NOT_GIVEN,
-        max_response_bytes: int | NotGiven | None = NOT_GIVEN,
-        allow_insecure_http: bool | NotGiven = NOT_GIVEN,
-        instant_retries: bool | NotGiven = NOT_GIVEN,
+        self, *, http_client: HTTPClient | None = None, **options: Unpack[ClientOptions]
     ) -> Self:
         """Return a copy with some options changed, sharing this client's connection pool.
 
         Closing the copy leaves the shared pool open; closing this client closes it.
         Each argument is as for the constructor; one left out keeps this client's value.
 
+        ```python
+        patient = qs.with_options(timeout=60.0, max_retries=5)
+        ```
+
         Args:
-            api_key: The copy's key.
-            base_url: The copy's base URL.
-            timeout: The copy's timeout of each attempt.
-            max_retries: The copy's number of retries.
-            default_headers: The copy's extra headers.
             http_client: Your own `httpx2.Client` or `httpx.Client` for the
                 copy; left out (or None), the shared pool.
-            total_timeout: The copy's bound on a whole call.
-            max_response_bytes: The copy's cap on a response body.
-            allow_insecure_http: Whether the copy may use plain http off loopback.
-            instant_retries: Whether the copy skips its waits.
+            **options: Any other argument of the constructor: ``api_key``,
+                ``base_url``, ``timeout``, ``max_retries``, ``default_headers``,
+                ``total_timeout``, ``max_response_bytes``, ``allow_insecure_http``,
+                ``instant_retries``.
+
+        Raises:
+            TypeError: An argument the constructor does not take.
+            InvalidAPIKeyError: A key that does not start with ``qk_``.
+            InvalidRequestError: Another argument is invalid.
         """
-        given = locals()  # the arguments, by name: nothing else is defined yet
-        changes = {name: given[name] for name in CLIENT_ARGUMENTS if given[name] is not NOT_GIVEN}
-        config = self._config.with_changes(changes)
+        unknown = sorted(set(options) - set(OPTIONS))
+        if unknown:
+            raise TypeError(
+                f"with_options() got an unexpected keyword argument {unknown[0]!r}: "
+                f"it takes http_client, {', '.join(OPTIONS)}."
+            )
+        config = attrs.evolve(self._config, **options)
         copy = object.__new__(type(self))
-        if isinstance(http_client, NotGiven) or http_client is None:
+        if http_client is None:
             copy._setup(config, self._pool, owns_pool=False)
         else:
             copy._setup(config, SyncPool(self._checked(http_client)), owns_pool=True)

@@ -10,7 +10,7 @@ import httpx2
 
 from quickshops import AsyncQuickshops, Quickshops
 from quickshops._async._sender import AsyncPool
-from quickshops._config import CLIENT_ARGUMENTS, ClientConfig
+from quickshops._config import OPTIONS, ClientConfig
 from quickshops._deadline import set_instant
 from quickshops._sync._sender import SyncPool
 from quickshops.testing._emulator import Emulator
@@ -84,12 +84,12 @@ def client(emulator: Emulator | None = None, **options: Unpack[ClientOptions]) -
 
 
 def _config(helper: str, options: ClientOptions) -> ClientConfig:
-    unknown = sorted(set(options) - set(CLIENT_ARGUMENTS))
+    unknown = sorted(set(options) - set(OPTIONS))
     if unknown:
         hint = (
             "the emulator helpers make their own; pass the emulator instead"
             if unknown == ["http_client"]
-            else f"it takes {', '.join(CLIENT_ARGUMENTS)}"
+            else f"it takes {', '.join(OPTIONS)}"
         )
         raise TypeError(f"{helper}() got an unexpected keyword argument {unknown[0]!r}: {hint}.")
     arguments: ClientOptions = {
@@ -98,7 +98,7 @@ def _config(helper: str, options: ClientOptions) -> ClientConfig:
         "instant_retries": True,
         **options,
     }
-    return ClientConfig.create(**arguments)
+    return ClientConfig(**arguments)
 
 
 @contextlib.contextmanager

@@ -184,6 +184,30 @@ def test_with_options_changes_key_and_client(api: respx.MockRouter) -> None:
         assert qs._config.key_source == qs.with_options(max_retries=1)._config.key_source
 
 
+def test_with_options_keeps_what_it_does_not_change(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A copy keeps every other option, and the key with where it came from."""
+    monkeypatch.setenv("QUICKSHOPS_API_KEY", SECRET_KEY)
+    with Quickshops(max_retries=5, total_timeout=9.0) as qs:
+        copy = qs.with_options(max_response_bytes=1024)
+
+        assert (5, 9.0, 1024) == (copy.max_retries, copy.total_timeout, copy.max_response_bytes)
+        assert "the environment variable QUICKSHOPS_API_KEY" == copy._config.key_source
+        monkeypatch.delenv("QUICKSHOPS_API_KEY")
+        assert SECRET_KEY == qs.with_options(timeout=2.0)._config.api_key
+
+
+def test_with_options_refuses_what_the_constructor_does_not_take(
+    qs: Quickshops,
+) -> None:
+    """A misspelt option is a TypeError naming it and listing what is taken."""
+    with pytest.raises(TypeError, match=r"'max_retires': it takes http_client, api_key, base_url"):
+        qs.with_options(max_retires=1)  # type: ignore[call-arg]
+    with pytest.raises(InvalidRequestError, match="max_retries"):
+        qs.with_options(max_retries=-1)
+
+
 def test_closed_client_fails_clearly(qs: Quickshops, sleeps: list[float]) -> None:
     """A call on a closed client raises APIConnectionError at once, without retrying."""
     qs.close()

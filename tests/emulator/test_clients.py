@@ -10,7 +10,7 @@ import httpx2
 import pytest
 
 from quickshops import APITimeoutError, AsyncQuickshops, NotFoundError, Quickshops
-from quickshops._config import CLIENT_ARGUMENTS, ClientOptions
+from quickshops._config import OPTIONS, ClientOptions
 from quickshops.testing import (
     DIGITAL_PRODUCT_ID,
     SECRET_KEY,
@@ -84,7 +84,7 @@ def test_options_are_the_clients_keyword_arguments() -> None:
         parameters = inspect.signature(cls).parameters
         typed = {name: parameters[name].annotation for name in parameters if name != "http_client"}
 
-        assert list(typed) == list(CLIENT_ARGUMENTS)
+        assert list(typed) == list(OPTIONS)
         assert typed == {k: v.__forward_arg__ for k, v in ClientOptions.__annotations__.items()}
 
 

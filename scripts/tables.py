@@ -1,14 +1,21 @@
-"""Write the route tables of the README and the docs from the endpoint table.
+"""Write the tables of the README and the docs from the SDK's declarations.
 
-    python scripts/routes.py           # rewrite the tables
-    python scripts/routes.py --check   # fail if a committed table differs
+    python scripts/tables.py           # rewrite the tables
+    python scripts/tables.py --check   # fail if a committed table differs
 
-Each table is written from ``quickshops._endpoints.ENDPOINTS`` between two marker
-comments (`BEGIN`, `END`), which neither GitHub nor the docs site shows; the rest of
-the page is left as it is. A row's call is its resource method's signature, read from
-`AsyncQuickshops` (``idempotency_key``, which every mutation takes, is said once in the
-text around the table); what it returns is the endpoint's `Endpoint.returns`. The check
-mode compares the pages with what would be written, and names each page that differs.
+Two kinds of table, each between two marker comments (`begin`, `end`) that neither
+GitHub nor the docs site shows; the rest of the page is left as it is:
+
+- ``routes``: the operations, from ``quickshops._endpoints.ENDPOINTS``. A row's call is
+  its resource method's signature, read from `AsyncQuickshops` (``idempotency_key``,
+  which every mutation takes, is said once in the text around the table); what it
+  returns is the endpoint's `Endpoint.returns`.
+- ``options``: the clients' keyword arguments, in the constructor's order, each from
+  its declaration in ``quickshops._config.ClientConfig`` (``http_client``, which the
+  pool holds, from ``HTTP_CLIENT_DOC``).
+
+The check mode compares the pages with what would be written, and names each page that
+differs.
 """
 
 from __future__ import annotations
@@ -22,12 +29,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import attrs
+
 from quickshops import AsyncQuickshops
+from quickshops._config import HTTP_CLIENT_DOC, ClientConfig
 from quickshops._endpoints import BY_NAME, ENDPOINTS, Endpoint
 
 ROOT = Path(__file__).resolve().parent.parent
-BEGIN = "<!-- routes: begin (written by scripts/routes.py from quickshops/_endpoints.py) -->"
-END = "<!-- routes: end -->"
+# Where each kind of table comes from, for its markers.
+SOURCES = {"routes": "quickshops/_endpoints.py", "options": "quickshops/_config.py"}
 # Arguments the text around every table describes, left out of the calls.
 UNLISTED_ARGUMENTS = {"idempotency_key"}
 # The official JavaScript SDK's names, for the operations it has a method for, in the
@@ -119,50 +129,75 @@ def javascript_table() -> list[str]:
         endpoint = next((e for e in ENDPOINTS if e.name == name and e.alias_of is None), None)
         if endpoint is None:
             raise GenerationError(
-                f"JAVASCRIPT_NAMES in scripts/routes.py maps {javascript} to {name}, "
+                f"JAVASCRIPT_NAMES in scripts/tables.py maps {javascript} to {name}, "
                 "an operation the endpoint table does not have"
             )
         rows.append(f"| {javascript} | `{call(endpoint)}` | `{endpoint.route}` |")
     return rows
 
 
-# Each page with a route table, and the table it holds.
-PAGES: dict[str, Callable[[], list[str]]] = {
-    "README.md": operations_table,
-    "docs/operations.md": operations_table,
-    "docs/quickstart.md": methods_table,
-    "docs/javascript.md": javascript_table,
+def option_docs() -> dict[str, tuple[str, str]]:
+    """Each option's default as shown and what it does, by name, as declared."""
+    docs = {field.name: field.metadata["doc"] for field in attrs.fields(ClientConfig) if field.init}
+    return {**docs, "http_client": HTTP_CLIENT_DOC}
+
+
+def options_table() -> list[str]:
+    """Every keyword argument of the clients, in the constructor's order: default, meaning."""
+    docs = option_docs()
+    rows = ["| argument | default | meaning |", "|---|---|---|"]
+    for name in inspect.signature(AsyncQuickshops).parameters:
+        shown, doc = docs[name]
+        rows.append(f"| `{name}` | {shown} | {doc} |")
+    return rows
+
+
+# Each page with tables, and the table of each kind it holds.
+PAGES: dict[str, dict[str, Callable[[], list[str]]]] = {
+    "README.md": {"options": options_table, "routes": operations_table},
+    "docs/configuration.md": {"options": options_table},
+    "docs/operations.md": {"routes": operations_table},
+    "docs/quickstart.md": {"routes": methods_table},
+    "docs/javascript.md": {"routes": javascript_table},
 }
 
 
-def with_table(text: str, page: str, rows: list[str]) -> str:
-    """`text`, the page `page`, with `rows` as the table between its markers.
+def markers(kind: str) -> tuple[str, str]:
+    """The comments a table of `kind` is written between."""
+    begin = f"<!-- {kind}: begin (written by scripts/tables.py from {SOURCES[kind]}) -->"
+    return begin, f"<!-- {kind}: end -->"
+
+
+def with_table(text: str, page: str, kind: str, rows: list[str]) -> str:
+    """`text`, the page `page`, with `rows` as its table of `kind`, between its markers.
 
     Raises:
         GenerationError: When the page does not have each marker once, in order.
 
     """
-    start, end = text.find(BEGIN), text.find(END)
-    if text.count(BEGIN) != 1 or text.count(END) != 1 or end < start:
+    begin, end = markers(kind)
+    start, stop = text.find(begin), text.find(end)
+    if text.count(begin) != 1 or text.count(end) != 1 or stop < start:
         raise GenerationError(
-            f"{page} must hold its route table between one {BEGIN} line "
-            f"and one {END} line, in that order"
+            f"{page} must hold its {kind} table between one {begin} line "
+            f"and one {end} line, in that order"
         )
-    return text[: start + len(BEGIN)] + "\n\n" + "\n".join(rows) + "\n\n" + text[end:]
+    return text[: start + len(begin)] + "\n\n" + "\n".join(rows) + "\n\n" + text[stop:]
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Rewrite, or with --check verify, the route table of every page in `PAGES`."""
+    """Rewrite, or with --check verify, the tables of every page in `PAGES`."""
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--check", action="store_true", help="fail instead of writing")
     check: bool = parser.parse_args(argv).check
     problems: list[str] = []
     stale = False
-    for page, table in PAGES.items():
+    for page, tables in PAGES.items():
         path = ROOT / page
-        current = path.read_text(encoding="utf-8")
+        current = expected = path.read_text(encoding="utf-8")
         try:
-            expected = with_table(current, page, table())
+            for kind, table in tables.items():
+                expected = with_table(expected, page, kind, table())
         except GenerationError as exc:
             if str(exc) not in problems:  # an operation's problem once, not once per page
                 problems.append(str(exc))
@@ -181,9 +216,9 @@ def main(argv: list[str] | None = None) -> int:
         else:
             path.write_text(expected, encoding="utf-8")
     for problem in problems:
-        print(f"scripts/routes.py: {problem}", file=sys.stderr)
+        print(f"scripts/tables.py: {problem}", file=sys.stderr)
     if stale:
-        print("Run `python scripts/routes.py` to rewrite the tables.", file=sys.stderr)
+        print("Run `python scripts/tables.py` to rewrite the tables.", file=sys.stderr)
     return 1 if problems else 0
 
 

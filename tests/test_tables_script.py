@@ -1,8 +1,9 @@
-"""scripts/routes.py: the route tables of the README and the docs, from the endpoint table."""
+"""scripts/tables.py: the README's and the docs' tables, from what they show."""
 
 from __future__ import annotations
 
 import importlib.util
+import re
 import shutil
 import subprocess
 import sys
@@ -10,13 +11,21 @@ import typing
 from pathlib import Path
 from types import ModuleType
 
+import attrs
 import pytest
 
 from quickshops import AsyncQuickshops, Cart
+from quickshops._config import ClientConfig
 from quickshops._endpoints import ENDPOINTS, Endpoint
 
 ROOT = Path(__file__).parent.parent
-PAGES = ["README.md", "docs/operations.md", "docs/quickstart.md", "docs/javascript.md"]
+PAGES = [
+    "README.md",
+    "docs/configuration.md",
+    "docs/operations.md",
+    "docs/quickstart.md",
+    "docs/javascript.md",
+]
 
 
 @pytest.fixture
@@ -24,15 +33,15 @@ def repo(tmp_path: Path) -> Path:
     """A copy of the script and of the pages it writes, to break on purpose."""
     (tmp_path / "scripts").mkdir()
     (tmp_path / "docs").mkdir()
-    shutil.copy(ROOT / "scripts" / "routes.py", tmp_path / "scripts" / "routes.py")
+    shutil.copy(ROOT / "scripts" / "tables.py", tmp_path / "scripts" / "tables.py")
     for page in PAGES:
         shutil.copy(ROOT / page, tmp_path / page)
     return tmp_path
 
 
-def routes(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def tables(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, str(repo / "scripts" / "routes.py"), *args],
+        [sys.executable, str(repo / "scripts" / "tables.py"), *args],
         capture_output=True,
         text=True,
         timeout=60,
@@ -42,7 +51,7 @@ def routes(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 def load_script(repo: Path) -> ModuleType:
     """Import the copy of the script, to call its functions in this process."""
-    spec = importlib.util.spec_from_file_location("routes_script", repo / "scripts" / "routes.py")
+    spec = importlib.util.spec_from_file_location("tables_script", repo / "scripts" / "tables.py")
     assert spec is not None
     assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
@@ -52,17 +61,17 @@ def load_script(repo: Path) -> ModuleType:
 
 def test_committed_tables_are_current() -> None:
     """Every committed route table is exactly what the script writes from the endpoint table."""
-    done = routes(ROOT, "--check")
+    done = tables(ROOT, "--check")
 
     assert (0, "") == (done.returncode, done.stderr)
 
 
 def test_the_script_writes_every_page_the_tests_know() -> None:
-    """The script's pages are the README and the docs pages holding a route table."""
+    """The script's pages are the README and the docs pages holding a table."""
     with_tables = [
         page.relative_to(ROOT).as_posix()
         for page in [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
-        if "<!-- routes: begin" in page.read_text(encoding="utf-8")
+        if re.search(r"<!-- \w+: begin", page.read_text(encoding="utf-8"))
     ]
 
     assert sorted(PAGES) == sorted(with_tables) == sorted(load_script(ROOT).PAGES)
@@ -76,17 +85,17 @@ def test_check_fails_on_a_dropped_row_and_rewriting_restores_it(repo: Path) -> N
     assert row in committed
     page.write_text(committed.replace(row, ""))
 
-    failed = routes(repo, "--check")
-    rewritten = routes(repo)
+    failed = tables(repo, "--check")
+    rewritten = tables(repo)
 
     assert 1 == failed.returncode
-    assert "scripts/routes.py: docs/operations.md differs:" in failed.stderr
+    assert "scripts/tables.py: docs/operations.md differs:" in failed.stderr
     assert "+" + row in failed.stderr
     assert "README.md" not in failed.stderr
-    assert failed.stderr.endswith("Run `python scripts/routes.py` to rewrite the tables.\n")
+    assert failed.stderr.endswith("Run `python scripts/tables.py` to rewrite the tables.\n")
     assert (0, "") == (rewritten.returncode, rewritten.stderr)
     assert committed == page.read_text()
-    assert 0 == routes(repo, "--check").returncode
+    assert 0 == tables(repo, "--check").returncode
 
 
 def test_rewriting_leaves_the_rest_of_the_page_alone(repo: Path) -> None:
@@ -95,7 +104,7 @@ def test_rewriting_leaves_the_rest_of_the_page_alone(repo: Path) -> None:
     edited = page.read_text().replace("## Calls\n", "## Calls, edited\n")
     page.write_text(edited.replace("| none | `Health` |", "| any | `Health` |"))
 
-    assert 0 == routes(repo).returncode
+    assert 0 == tables(repo).returncode
     assert edited == page.read_text()
 
 
@@ -107,13 +116,13 @@ def test_a_page_without_its_markers_fails_and_is_left_alone(repo: Path, marker: 
     page.write_text(broken)
     other.write_text(other.read_text().replace("| none | `Health` |", "| any | `Health` |"))
 
-    failed = routes(repo)
+    failed = tables(repo)
 
     assert 1 == failed.returncode
-    assert "scripts/routes.py: docs/quickstart.md must hold its route table between" in (
+    assert "scripts/tables.py: docs/quickstart.md must hold its routes table between" in (
         failed.stderr
     )
-    assert "Run `python scripts/routes.py`" not in failed.stderr  # rewriting would not mend it
+    assert "Run `python scripts/tables.py`" not in failed.stderr  # rewriting would not mend it
     assert broken == page.read_text()
     assert (ROOT / "README.md").read_text() == other.read_text()
 
@@ -182,3 +191,23 @@ def test_a_javascript_name_for_no_operation_fails(
 
     assert 1 == script.main(["--check"])
     assert "maps `cart.merge` to cart.merge, an operation" in capsys.readouterr().err
+
+
+def test_a_new_option_gets_its_row(
+    repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An option's default and meaning come from its declaration, in the signature's order."""
+    script = load_script(repo)
+    docs = script.option_docs()
+    assert docs["max_retries"] == attrs.fields(ClientConfig).max_retries.metadata["doc"]
+    docs["max_retries"] = ("`2`", "retries after the first attempt, now documented anew")
+    monkeypatch.setattr(script, "option_docs", lambda: docs)
+
+    assert 1 == script.main(["--check"])
+    assert 0 == script.main([])
+    row = "| `max_retries` | `2` | retries after the first attempt, now documented anew |"
+    for page in ("README.md", "docs/configuration.md"):
+        text = (repo / page).read_text()
+        assert row in text
+        assert text.index("| `timeout` |") < text.index(row) < text.index("| `default_headers` |")
+    assert "docs/configuration.md differs" in capsys.readouterr().err
