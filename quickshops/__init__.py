@@ -3,9 +3,14 @@
 ```python
 from quickshops import AsyncQuickshops, Quickshops
 ```
+
+The two clients are imported on first use: a Django app never loads the async client,
+nor a FastAPI app the sync one.
 """
 
-from ._async._client import AsyncQuickshops
+import importlib as _importlib
+import typing as _typing
+
 from ._exceptions import (
     APIConnectionError,
     APIResponseValidationError,
@@ -25,7 +30,7 @@ from ._exceptions import (
     RateLimitError,
     UnprocessableEntityError,
 )
-from ._exports import publish
+from ._exports import publish as _publish
 from ._models import (
     JSON,
     APIResponse,
@@ -43,8 +48,11 @@ from ._models import (
     Store,
     StoreTheme,
 )
-from ._sync._client import Quickshops
 from ._version import __version__
+
+if _typing.TYPE_CHECKING:
+    from ._async._client import AsyncQuickshops
+    from ._sync._client import Quickshops
 
 __all__ = [
     "JSON",
@@ -84,5 +92,22 @@ __all__ = [
     "__version__",
 ]
 
-publish(globals(), __name__, __all__)
-del publish
+_CLIENTS = {"AsyncQuickshops": "._async._client", "Quickshops": "._sync._client"}
+"""The module of each client, imported when the client is first asked for."""
+
+_publish(globals(), __name__, [name for name in __all__ if name not in _CLIENTS])
+
+
+def __getattr__(name: str) -> _typing.Any:
+    """Import a client the first time it is asked for (``from quickshops import Quickshops``)."""
+    module = _CLIENTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    client = getattr(_importlib.import_module(module, __name__), name)
+    _publish({name: client}, __name__, [name])
+    globals()[name] = client
+    return client
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -33,15 +33,15 @@ if TYPE_CHECKING:
 USER_AGENT = f"quickshops-python/{__version__}"
 
 # Header values may not contain control characters: a newline would split the header.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-_HEADER_NAME = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
+# Compiled on first use (by `re`'s cache), not at import.
+_HEADER_NAME = r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$"
 _FRAMING = frozenset({"content-length", "transfer-encoding", "host", "connection"})
 """Headers that frame a request: the HTTP library sets them for each request."""
 
 
 def is_header_safe(value: str) -> bool:
     """Tell whether `value` can be sent as a header value: ASCII, no control characters."""
-    return value.isascii() and not _CONTROL.search(value)
+    return value.isascii() and value.isprintable()  # printable ASCII: no control characters
 
 
 def mask_key(key: str) -> str:
@@ -209,7 +209,7 @@ def resolve_max_response_bytes(max_response_bytes: int | None) -> int | None:
 
 def check_header(name: object, value: object, what: str) -> None:
     """Refuse a header that could not be sent as given (or would split into two)."""
-    if not isinstance(name, str) or not _HEADER_NAME.match(name):
+    if not isinstance(name, str) or not re.match(_HEADER_NAME, name):
         raise InvalidRequestError(f"{what}: {name!r} is not a valid header name.")
     if not isinstance(value, str) or not is_header_safe(value):
         raise InvalidRequestError(

@@ -14,7 +14,6 @@ one of them or a wire-table entry is missing. The CLI commands are made from it,
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 import attrs
@@ -39,11 +38,9 @@ T = TypeVar("T")
 Key = Literal["none", "any", "secret"]
 """The key an operation needs: ``none``, ``any`` (public or secret) or ``secret``."""
 
-_PARAMETER = re.compile(r"\{(\w+)\}")
-
 
 def _camel_to_snake(name: str) -> str:
-    return re.sub(r"(?<!^)([A-Z])", r"_\1", name).lower()
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in name)
 
 
 @attrs.frozen
@@ -85,7 +82,7 @@ class Endpoint(Generic[T]):
 
     @parameters.default
     def _parameters(self) -> tuple[str, ...]:
-        return tuple(_PARAMETER.findall(self.path)) if "{" in self.path else ()
+        return tuple(part.partition("}")[0] for part in self.path.split("{")[1:])
 
     @arguments.default
     def _arguments(self) -> tuple[str, ...]:
@@ -93,7 +90,8 @@ class Endpoint(Generic[T]):
 
     @_template.default
     def _template_of(self) -> str:
-        return _PARAMETER.sub("{}", self.path) if self.parameters else self.path
+        first, *rest = self.path.split("{")
+        return first + "".join("{}" + part.partition("}")[2] for part in rest)
 
     @route.default
     def _route(self) -> str:

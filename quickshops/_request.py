@@ -152,7 +152,8 @@ def call(
 
 
 _METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE"})
-_UNSAFE = re.compile(r"[\s\\?#\x00-\x1f\x7f]|%(?![0-9A-Fa-f]{2})")
+# Compiled on first use (by `re`'s cache), not at import.
+_UNSAFE = r"[\s\\?#\x00-\x1f\x7f]|%(?![0-9A-Fa-f]{2})"
 
 
 def raw_call(
@@ -178,7 +179,7 @@ def raw_call(
         or not path.startswith("/")
         or path.startswith("//")
         or "://" in path
-        or _UNSAFE.search(path)
+        or re.search(_UNSAFE, path)
         or not path.isascii()
         or any(unquote(part) in (".", "..") for part in path.split("/"))
     ):

@@ -54,7 +54,7 @@ _STATUS_ERRORS: dict[int, type[APIStatusError]] = {
     429: RateLimitError,
 }
 _SNIPPET = 200
-_TAGS = re.compile(r"<[^>]*>")
+_TAGS = r"<[^>]*>"  # compiled on first use (by `re`'s cache), not at import
 
 
 def request_id_of(response: HTTPResponse) -> str | None:
@@ -186,7 +186,7 @@ def _describe_text(response: HTTPResponse, content: bytes, config: ClientConfig)
     """Summarise a non-JSON body: empty, or its first characters without markup."""
     if not content:
         return "the body is empty"
-    text = " ".join(_TAGS.sub(" ", _text(response, content)).split())
+    text = " ".join(re.sub(_TAGS, " ", _text(response, content)).split())
     text = mask(text, config)  # before cutting, which could cut the key in two
     if len(text) > _SNIPPET:
         text = text[: _SNIPPET - 3] + "..."
@@ -276,7 +276,7 @@ def error_from_response(
 
 # What the HTTP library raised, and the SDK's own refusals to send ------------------------
 
-_EVENT_LOOP = re.compile(r"event loop|different loop|async context", re.IGNORECASE)
+_EVENT_LOOP = r"(?i)event loop|different loop|async context"  # compiled on first use
 
 
 def send_error(exc: Exception, call: Call[Any], config: ClientConfig) -> QuickshopsError | None:
@@ -339,7 +339,7 @@ def forked_client_error(call: Call[Any]) -> APIConnectionError:
 
 def is_event_loop_error(exc: BaseException) -> bool:
     """Tell whether `exc` is asyncio's refusal of connections opened under another loop."""
-    return isinstance(exc, RuntimeError) and _EVENT_LOOP.search(str(exc)) is not None
+    return isinstance(exc, RuntimeError) and re.search(_EVENT_LOOP, str(exc)) is not None
 
 
 def unusable_pool_error(

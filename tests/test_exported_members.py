@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
+import pytest
+
 import quickshops
 
 PUBLIC = {
@@ -89,3 +94,27 @@ def test_get_type_hints_works_on_every_public_class() -> None:
         "AsyncCartResource"
     )
     assert "Mapping[str, str]" in str(resolved["quickshops.testing.Reply"]["headers"])
+
+
+def test_each_client_is_imported_when_first_asked_for() -> None:
+    """``import quickshops`` loads neither client; asking for one loads it alone."""
+    code = (
+        "import sys, quickshops\n"
+        "loaded = lambda: sorted(m for m in ('quickshops._async._client', "
+        "'quickshops._sync._client') if m in sys.modules)\n"
+        "print(loaded())\n"
+        "from quickshops import Quickshops\n"
+        "print(loaded(), Quickshops.__module__)\n"
+        "print(quickshops.AsyncQuickshops is quickshops.AsyncQuickshops, loaded())\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+
+    assert [
+        "[]",
+        "['quickshops._sync._client'] quickshops",
+        "True ['quickshops._async._client', 'quickshops._sync._client']",
+    ] == done.stdout.splitlines()
+    with pytest.raises(AttributeError, match="has no attribute 'Quickshop'"):
+        quickshops.Quickshop  # noqa: B018

@@ -1,10 +1,12 @@
-"""Import time: ``import quickshops`` in a fresh interpreter, against its dependencies'.
+"""Import time: the SDK's clients in a fresh interpreter, against its dependencies'.
 
 Each statement runs in a fresh ``python -c`` with warm bytecode caches (so
 ``PYTHONDONTWRITEBYTECODE`` is unset for them), interleaved, less the median of
-``python -c pass``. The target holds the SDK to ``import httpx2, attrs, anyio,
-tenacity``, the floor its dependencies set before any of its own code; httpx and
-httpx2 alone are shown for context.
+``python -c pass``. ``import quickshops`` loads neither client (each is imported when
+first asked for), so the targets hold what an app does, ``from quickshops import
+AsyncQuickshops`` and ``from quickshops import Quickshops``, to ``import httpx2, attrs,
+anyio, tenacity``, the floor the SDK's dependencies set before any of its own code.
+``import quickshops``, httpx and httpx2 alone are shown for context.
 """
 
 from __future__ import annotations
@@ -18,9 +20,13 @@ from collections.abc import Callable
 from ..harness import Bench, Target, fmt, interleave
 
 CASE = "import, net of startup"
+ASYNC = "from quickshops import AsyncQuickshops"
+SYNC = "from quickshops import Quickshops"
 SDK = "import quickshops"
 DEPENDENCIES = "import httpx2, attrs, anyio, tenacity"
 STATEMENTS = {
+    ASYNC: ASYNC,
+    SYNC: SYNC,
     SDK: SDK,
     DEPENDENCIES: DEPENDENCIES,
     "import httpx2": "import httpx2",
@@ -29,7 +35,10 @@ STATEMENTS = {
     # here (uvicorn needs it); httpx2 never does. This is httpx without it.
     "import httpx without its CLI": "import sys; sys.modules['click'] = None; import httpx",
 }
-TARGETS: tuple[Target, ...] = (Target(CASE, SDK, DEPENDENCIES, 1.10),)
+TARGETS: tuple[Target, ...] = (
+    Target(CASE, ASYNC, DEPENDENCIES, 1.10),
+    Target(CASE, SYNC, DEPENDENCIES, 1.10),
+)
 
 
 def measure(repeats: int) -> dict[tuple[str, str], float]:
@@ -51,7 +60,8 @@ def measure(repeats: int) -> dict[tuple[str, str], float]:
 
 
 def run(bench: Bench) -> None:
-    """Measure every import; the SDK's against each, held to its dependencies'."""
+    """Measure every import; the SDK's against each other one, held to its dependencies'."""
     bench.record(measure(7 if bench.quick else 21))
-    baselines = tuple(name for name in STATEMENTS if name != SDK)
-    bench.report(CASE, SDK, baselines, name=f"{SDK}, net of startup", show=fmt)
+    for statement in (ASYNC, SYNC, SDK):
+        baselines = tuple(name for name in STATEMENTS if name not in (ASYNC, SYNC, SDK))
+        bench.report(CASE, statement, baselines, name=f"{statement}, net of startup", show=fmt)
