@@ -10,6 +10,7 @@ nor a FastAPI app the sync one.
 
 import importlib as _importlib
 import typing as _typing
+from typing import TYPE_CHECKING
 
 from ._exceptions import (
     APIConnectionError,
@@ -50,9 +51,11 @@ from ._models import (
 )
 from ._version import __version__
 
-if _typing.TYPE_CHECKING:
+if TYPE_CHECKING:
     from ._async._client import AsyncQuickshops
     from ._sync._client import Quickshops
+
+del TYPE_CHECKING
 
 __all__ = [
     "JSON",

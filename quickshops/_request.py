@@ -139,6 +139,8 @@ def call(
     params = None
     if query:
         params = {name: value for name, value in query.items() if value is not None} or None
+    if idempotency_key is not None:
+        idempotency_key = _args.idempotency_key(idempotency_key)
     return Call(
         endpoint.method,
         rendered,
@@ -147,7 +149,7 @@ def call(
         many=endpoint.many,
         params=params,
         json=body,
-        idempotency_key=_args.idempotency_key(idempotency_key),
+        idempotency_key=idempotency_key,
     )
 
 
@@ -263,7 +265,7 @@ class RequestBuilder:
                 content = _JSON.encode(call.json).encode()
             except (TypeError, ValueError) as exc:  # NaN and infinities are not JSON either
                 raise InvalidRequestError(f"{call.route}: the body is not JSON ({exc}).") from exc
-        key = (call.idempotency_key or new_key()) if call.is_mutation else None
+        key = None if call.method == "GET" else (call.idempotency_key or new_key())
         extensions = {"timeout": config.timeout_extension}
         try:
             url = parse_url(library, config.base_url + call.path)

@@ -33,7 +33,7 @@ from ._exceptions import (
     RateLimitError,
     UnprocessableEntityError,
 )
-from ._models import APIResponse, decode, decode_list
+from ._models import APIResponse, decode_list, decoder_of
 from ._retry import parse_retry_after
 from ._stack import ERROR_KINDS, library_of, lower_errors
 
@@ -79,6 +79,21 @@ def _content(response: Any) -> bytes:
         content: bytes = response.content
     except Exception:  # ResponseNotRead, of whichever library made the response
         return b""
+    return content
+
+
+def kept_content(response: Any) -> bytes | None:
+    """The body if the response holds it already, else None (it is still to be read).
+
+    As the library's own read would find it: read by the transport (a mock one builds
+    its answers from bytes) or by a caller's event hook.
+    """
+    if not response.is_stream_consumed:
+        return None
+    try:
+        content: bytes = response.content
+    except Exception:  # ResponseNotRead: consumed without being kept; reading says so
+        return None
     return content
 
 
@@ -176,7 +191,7 @@ def parse_success(
     try:
         if call.many:
             return cast("T", decode_list(model, payload, call.route, request_id))
-        return cast("T", decode(model, payload, call.route, request_id))
+        return cast("T", decoder_of(model)(payload, (call.route, request_id), "body"))
     except APIResponseValidationError as exc:
         exc.status = response.status_code
         raise masked(exc, config) from None

@@ -52,6 +52,7 @@ TOKEN_REPLACEMENTS = {
     "AsyncRetrying": "Retrying",
     "aclose": "close",
     "aiter_bytes": "iter_bytes",
+    "aiter_raw": "iter_raw",
     "anyio": "time",
     "async_client": "client",
     "handle_async_request": "handle_request",

@@ -31,9 +31,9 @@ def test_a_test_clients_skipped_hours_leave_a_real_deadline_alone() -> None:
     def skip_hours() -> None:
         time.sleep(0.3)  # the real call is waiting for its answer by now
         with client(skipping, max_retries=HOURS_OF_BACKOFF, total_timeout=None) as qs:
-            before = qs._pool.clock()
+            before = qs._shared.clock()
             qs.cart.create()
-            skipped.append(qs._pool.clock() - before)
+            skipped.append(qs._shared.clock() - before)
 
     with EmulatorServer(slow) as server:
         real = Quickshops(api_key=SECRET_KEY, base_url=server.url, total_timeout=3.0)
@@ -59,9 +59,9 @@ async def test_an_async_test_clients_skipped_hours_leave_a_real_deadline_alone()
         await anyio.sleep(0.3)
         qs = async_client(skipping, max_retries=HOURS_OF_BACKOFF, total_timeout=None)
         async with qs:
-            before = qs._pool.clock()
+            before = qs._shared.clock()
             await qs.cart.create()
-            skipped.append(qs._pool.clock() - before)
+            skipped.append(qs._shared.clock() - before)
 
     with EmulatorServer(slow) as server:
         async with (

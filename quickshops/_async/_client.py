@@ -15,7 +15,7 @@ from .._models import APIResponse
 from .._request import raw_call
 from .._stack import library_of
 from ._backend import own_client
-from ._sender import AsyncPool, AsyncSender
+from ._sender import AsyncSender, AsyncSharedState
 from .resources import (
     AsyncCartResource,
     AsyncCatalogResource,
@@ -124,10 +124,10 @@ class AsyncQuickshops:
             instant_retries=instant_retries,
         )
         if http_client is None:
-            pool = AsyncPool(make=partial(own_client, config.timeout))
+            shared = AsyncSharedState(make=partial(own_client, config.timeout))
         else:
-            pool = AsyncPool(self._checked(http_client))
-        self._setup(config, pool, owns_pool=True)
+            shared = AsyncSharedState(self._checked(http_client))
+        self._setup(config, shared, owns_pool=True)
 
     def _checked(self, http_client: object) -> AsyncHTTPClient:
         if library_of(http_client, "AsyncClient") is None:
@@ -139,11 +139,11 @@ class AsyncQuickshops:
             )
         return cast("AsyncHTTPClient", http_client)
 
-    def _setup(self, config: ClientConfig, pool: AsyncPool, *, owns_pool: bool) -> None:
+    def _setup(self, config: ClientConfig, shared: AsyncSharedState, *, owns_pool: bool) -> None:
         self._config = config
-        self._pool = pool
+        self._shared = shared
         self._owns_pool = owns_pool  # with_options copies share the pool, never close it
-        self._sender = sender = AsyncSender(pool, config)
+        self._sender = sender = AsyncSender(shared, config)
         self.health = AsyncHealthResource(sender)
         self.catalog = AsyncCatalogResource(sender)
         self.store = AsyncStoreResource(sender)
@@ -214,9 +214,9 @@ class AsyncQuickshops:
         config = attrs.evolve(self._config, **options)
         copy = object.__new__(type(self))
         if http_client is None:
-            copy._setup(config, self._pool, owns_pool=False)
+            copy._setup(config, self._shared, owns_pool=False)
         else:
-            copy._setup(config, AsyncPool(self._checked(http_client)), owns_pool=True)
+            copy._setup(config, AsyncSharedState(self._checked(http_client)), owns_pool=True)
         return copy
 
     async def request(
@@ -262,7 +262,7 @@ class AsyncQuickshops:
     async def aclose(self) -> None:
         """Close the connection pool, if this client created it; safe to call twice."""
         if self._owns_pool:
-            await self._pool.aclose()
+            await self._shared.aclose()
 
     async def __aenter__(self) -> Self:
         return self

@@ -1,7 +1,8 @@
 """The only code that does I/O: send a call's request, retry it by the policy, read the answer.
 
-The pool holds the HTTP client (the connection pool) and the rate-limit pauses that a
-client and its `with_options` copies share; the sender sends each call through it. One
+A client's shared state holds what it shares with its `with_options` copies: the HTTP
+client (the connection pool), the clock and the rate-limit pauses; the sender sends
+each call through it. One
 call reads top to bottom, its state in its `Call`:
 
 - `send` gives the call its deadline and makes it current, builds the request once,
@@ -33,6 +34,7 @@ from .._response import (
     error_from_response,
     forked_client_error,
     is_decoding_error,
+    kept_content,
     other_loop_error,
     parse_success,
     send_error,
@@ -53,12 +55,15 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
-class AsyncPool:
-    """The HTTP client (httpx2 or httpx) of a client, shared with its `with_options` copies.
+class AsyncSharedState:
+    """What a client shares with its `with_options` copies.
 
-    The SDK closes only a pool it made (`make` given), and after ``os.fork()`` it makes
-    a new one in the child, so that parent and child never share a socket. A pool the
-    caller passed in is theirs: it is never closed, and never used in a forked child.
+    The HTTP client (httpx2 or httpx: the connection pool), the clock of deadlines and
+    pauses, the rate-limit pauses of every route, the event loop the pool belongs to,
+    and the process generation it was made in. The SDK closes only an HTTP client it
+    made (`make` given), and after ``os.fork()`` it makes a new one in the child, so
+    that parent and child never share a socket. An HTTP client the caller passed in is
+    theirs: it is never closed, and never used in a forked child.
     """
 
     def __init__(
@@ -117,23 +122,23 @@ class AsyncPool:
 
 
 class AsyncSender:
-    """Sends the calls of one client (one configuration) through its pool, with retries."""
+    """Sends the calls of one client (one configuration) through its shared state, with retries."""
 
-    def __init__(self, pool: AsyncPool, config: ClientConfig) -> None:
-        self.pool = pool
+    def __init__(self, shared: AsyncSharedState, config: ClientConfig) -> None:
+        self.shared = shared
         self.config = config
-        self.builder: RequestBuilder = RequestBuilder(pool.library, config)
+        self.builder: RequestBuilder = RequestBuilder(shared.library, config)
         """Builds each call's request, with the client's headers merged once."""
 
     async def send(self, call: Call[T]) -> T:
         """Send `call` within its total bound, retrying by the policy, and read its answer."""
-        config, pool = self.config, self.pool
-        call.limits, call.sleep = pool.limits, self._sleep
+        config, shared = self.config, self.shared
+        call.limits, call.sleep = shared.limits, self._sleep
         if config.total_timeout is not None:
-            call.deadline = Deadline(pool.clock, config.total_timeout)
+            call.deadline = Deadline(shared.clock, config.total_timeout)
         token = CURRENT.set(call)
         try:
-            request = self.builder.build(pool.client, call, new_idempotency_key)
+            request = self.builder.build(shared.client, call, new_idempotency_key)
             try:
                 response, content = await self._attempt(request, call, 1)
             except QuickshopsError as failure:
@@ -159,7 +164,7 @@ class AsyncSender:
         stop = RetryStop(self.config, call.deadline)
         retrying = tenacity.AsyncRetrying(
             stop=stop,
-            wait=RetryWait(self.pool.limits, call.route),
+            wait=RetryWait(self.shared.limits, call.route),
             retry=tenacity.retry_if_exception(is_retryable),
             before_sleep=log_retry,
             sleep=self._sleep,
@@ -184,16 +189,16 @@ class AsyncSender:
 
         It first waits for the route's rate-limit turn, if the route is paced.
         """
-        pool = self.pool
-        limits, deadline = pool.limits, call.deadline
+        shared = self.shared
+        limits, deadline = shared.limits, call.deadline
         if limits.is_paced(call.route):
             await self._take_turn(limits, call)
-        client = pool.get(call)
+        client = shared.get(call)
         start = clock()
         # The turn's time, on the clock of the limits: a refusal of a request sent before
         # the route's last one says nothing new. (The pool may take a new turn before
         # writing; that one is its own.)
-        sent_at = call.sent_at = pool.clock()
+        sent_at = call.sent_at = shared.clock()
         if deadline is not None and deadline.at - sent_at < self.config.longest_timeout:
             self._bound(request, call, deadline.at - sent_at)
         try:
@@ -241,7 +246,7 @@ class AsyncSender:
     async def _sleep(self, seconds: float) -> None:
         """Wait `seconds`; with instant retries on, move the client's clock past them instead."""
         if skips_waits(self.config):
-            self.pool.clock.skip(seconds)
+            self.shared.clock.skip(seconds)
             return
         import anyio
 
@@ -266,6 +271,13 @@ class AsyncSender:
         cap = self.config.max_response_bytes
         if not success:
             cap = ERROR_BODY_BYTES if cap is None else min(cap, ERROR_BODY_BYTES)
+        content = kept_content(response)
+        if content is not None:  # read already: held to the same cap
+            if cap is None or len(content) <= cap:
+                return content
+            if success:
+                raise too_large_error(response, call, self.config)
+            return content[:cap]
         deadline = call.deadline
         chunks: list[bytes] = []
         size = 0

@@ -17,7 +17,7 @@ from .._models import APIResponse
 from .._request import raw_call
 from .._stack import library_of
 from ._backend import own_client
-from ._sender import SyncPool, SyncSender
+from ._sender import SyncSender, SyncSharedState
 from .resources import (
     SyncCartResource,
     SyncCatalogResource,
@@ -126,10 +126,10 @@ class Quickshops:
             instant_retries=instant_retries,
         )
         if http_client is None:
-            pool = SyncPool(make=partial(own_client, config.timeout))
+            shared = SyncSharedState(make=partial(own_client, config.timeout))
         else:
-            pool = SyncPool(self._checked(http_client))
-        self._setup(config, pool, owns_pool=True)
+            shared = SyncSharedState(self._checked(http_client))
+        self._setup(config, shared, owns_pool=True)
 
     def _checked(self, http_client: object) -> HTTPClient:
         if library_of(http_client, "Client") is None:
@@ -141,11 +141,11 @@ class Quickshops:
             )
         return cast("HTTPClient", http_client)
 
-    def _setup(self, config: ClientConfig, pool: SyncPool, *, owns_pool: bool) -> None:
+    def _setup(self, config: ClientConfig, shared: SyncSharedState, *, owns_pool: bool) -> None:
         self._config = config
-        self._pool = pool
+        self._shared = shared
         self._owns_pool = owns_pool  # with_options copies share the pool, never close it
-        self._sender = sender = SyncSender(pool, config)
+        self._sender = sender = SyncSender(shared, config)
         self.health = SyncHealthResource(sender)
         self.catalog = SyncCatalogResource(sender)
         self.store = SyncStoreResource(sender)
@@ -216,9 +216,9 @@ class Quickshops:
         config = attrs.evolve(self._config, **options)
         copy = object.__new__(type(self))
         if http_client is None:
-            copy._setup(config, self._pool, owns_pool=False)
+            copy._setup(config, self._shared, owns_pool=False)
         else:
-            copy._setup(config, SyncPool(self._checked(http_client)), owns_pool=True)
+            copy._setup(config, SyncSharedState(self._checked(http_client)), owns_pool=True)
         return copy
 
     def request(
@@ -264,7 +264,7 @@ class Quickshops:
     def close(self) -> None:
         """Close the connection pool, if this client created it; safe to call twice."""
         if self._owns_pool:
-            self._pool.close()
+            self._shared.close()
 
     def __enter__(self) -> Self:
         return self

@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING
 import httpx2
 
 from quickshops import AsyncQuickshops, Quickshops
-from quickshops._async._sender import AsyncPool
+from quickshops._async._sender import AsyncSharedState
 from quickshops._config import OPTIONS, ClientConfig
 from quickshops._deadline import set_instant
-from quickshops._sync._sender import SyncPool
+from quickshops._sync._sender import SyncSharedState
 from quickshops.testing._emulator import Emulator
 from quickshops.testing._mock import EmulatorTransport
 from quickshops.testing._seed import SECRET_KEY
@@ -53,7 +53,9 @@ def async_client(
     transport = EmulatorTransport(emulator)
     qs = AsyncQuickshops.__new__(AsyncQuickshops)
     qs._setup(
-        config, AsyncPool(make=lambda: httpx2.AsyncClient(transport=transport)), owns_pool=True
+        config,
+        AsyncSharedState(make=lambda: httpx2.AsyncClient(transport=transport)),
+        owns_pool=True,
     )
     return qs
 
@@ -79,7 +81,9 @@ def client(emulator: Emulator | None = None, **options: Unpack[ClientOptions]) -
     config = _config("client", options)
     transport = EmulatorTransport(emulator)
     qs = Quickshops.__new__(Quickshops)
-    qs._setup(config, SyncPool(make=lambda: httpx2.Client(transport=transport)), owns_pool=True)
+    qs._setup(
+        config, SyncSharedState(make=lambda: httpx2.Client(transport=transport)), owns_pool=True
+    )
     return qs
 
 

@@ -11,6 +11,7 @@ import httpx2
 import pytest
 
 from quickshops import (
+    APIConnectionError,
     APIResponseValidationError,
     APITimeoutError,
     AsyncQuickshops,
@@ -215,6 +216,50 @@ async def test_an_error_body_is_read_only_as_far_as_needed(
     assert len(caught.value.message) < 400
 
 
+def built_from_bytes(request: httpx2.Request) -> httpx2.Response:
+    """A mock transport's answers, read already: a padded health, else a huge 500."""
+    if request.url.path.endswith("/health"):
+        return httpx2.Response(200, json={**payloads.HEALTH, "pad": "x" * 5000})
+    return httpx2.Response(500, content=b"<html>" + b"x" * 1_000_000)
+
+
+async def test_a_body_read_already_is_held_to_the_same_caps() -> None:
+    """An answer the transport built from bytes is taken as read, within the same caps."""
+    transport = httpx2.MockTransport(built_from_bytes)
+    async with httpx2.AsyncClient(transport=transport) as http:
+        qs = AsyncQuickshops(api_key=SECRET_KEY, http_client=http, max_retries=0)
+
+        assert (await qs.health.check()).ok
+        with pytest.raises(APIResponseValidationError, match="larger than max_response_bytes"):
+            await qs.with_options(max_response_bytes=1000).health.check()
+        with pytest.raises(InternalServerError) as caught:
+            await qs.store.get()
+    assert 64 * 1024 == len(caught.value.response.content)
+
+
+class OneChunk(httpx2.AsyncByteStream):
+    """A body not read yet: one chunk."""
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        yield b'{"ok": true}'
+
+
+async def test_a_body_an_event_hook_consumed_without_keeping_is_an_error() -> None:
+    """A caller's hook that drained the body leaves nothing to read: an error, not a guess."""
+
+    async def drain(response: httpx2.Response) -> None:
+        async for _ in response.aiter_raw():
+            pass
+
+    transport = httpx2.MockTransport(lambda request: httpx2.Response(200, stream=OneChunk()))
+    hooks = {"response": [drain]}
+    async with httpx2.AsyncClient(transport=transport, event_hooks=hooks) as http:
+        qs = AsyncQuickshops(api_key=SECRET_KEY, http_client=http, max_retries=0)
+
+        with pytest.raises(APIConnectionError, match="already been streamed"):
+            await qs.health.check()
+
+
 class SlowStream(httpx2.AsyncByteStream):
     """A body whose every chunk takes ten seconds on `clock` (skipped, not slept)."""
 
@@ -231,7 +276,7 @@ async def test_a_body_is_bounded_between_chunks_with_any_client() -> None:
     """Even with a caller's own client, the SDK stops reading a body past the deadline."""
 
     def handler(request: httpx2.Request) -> httpx2.Response:
-        return httpx2.Response(200, stream=SlowStream(qs._pool.clock))
+        return httpx2.Response(200, stream=SlowStream(qs._shared.clock))
 
     transport = httpx2.MockTransport(handler)
     async with httpx2.AsyncClient(transport=transport) as http:
@@ -243,10 +288,10 @@ async def test_a_body_is_bounded_between_chunks_with_any_client() -> None:
 async def test_an_attempt_past_the_deadline_is_not_sent(qs: AsyncQuickshops) -> None:
     """The last check before sending: nothing goes out once the deadline has passed."""
     sender = qs._sender
-    request = qs._pool.client.build_request("GET", "https://api.quickshops.app/v1/health")
+    request = qs._shared.client.build_request("GET", "https://api.quickshops.app/v1/health")
 
     late = call(HEALTH_CHECK)
-    late.deadline = Deadline(qs._pool.clock, -1.0)
+    late.deadline = Deadline(qs._shared.clock, -1.0)
 
     with pytest.raises(APITimeoutError):
         await sender._attempt(request, late, 1)

@@ -13,6 +13,7 @@ import httpx2
 import pytest
 
 from quickshops import (
+    APIConnectionError,
     APIResponseValidationError,
     APITimeoutError,
     InternalServerError,
@@ -213,6 +214,50 @@ def test_an_error_body_is_read_only_as_far_as_needed(api: respx.MockRouter, qs: 
     assert len(caught.value.message) < 400
 
 
+def built_from_bytes(request: httpx2.Request) -> httpx2.Response:
+    """A mock transport's answers, read already: a padded health, else a huge 500."""
+    if request.url.path.endswith("/health"):
+        return httpx2.Response(200, json={**payloads.HEALTH, "pad": "x" * 5000})
+    return httpx2.Response(500, content=b"<html>" + b"x" * 1_000_000)
+
+
+def test_a_body_read_already_is_held_to_the_same_caps() -> None:
+    """An answer the transport built from bytes is taken as read, within the same caps."""
+    transport = httpx2.MockTransport(built_from_bytes)
+    with httpx2.Client(transport=transport) as http:
+        qs = Quickshops(api_key=SECRET_KEY, http_client=http, max_retries=0)
+
+        assert (qs.health.check()).ok
+        with pytest.raises(APIResponseValidationError, match="larger than max_response_bytes"):
+            qs.with_options(max_response_bytes=1000).health.check()
+        with pytest.raises(InternalServerError) as caught:
+            qs.store.get()
+    assert 64 * 1024 == len(caught.value.response.content)
+
+
+class OneChunk(httpx2.SyncByteStream):
+    """A body not read yet: one chunk."""
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield b'{"ok": true}'
+
+
+def test_a_body_an_event_hook_consumed_without_keeping_is_an_error() -> None:
+    """A caller's hook that drained the body leaves nothing to read: an error, not a guess."""
+
+    def drain(response: httpx2.Response) -> None:
+        for _ in response.iter_raw():
+            pass
+
+    transport = httpx2.MockTransport(lambda request: httpx2.Response(200, stream=OneChunk()))
+    hooks = {"response": [drain]}
+    with httpx2.Client(transport=transport, event_hooks=hooks) as http:
+        qs = Quickshops(api_key=SECRET_KEY, http_client=http, max_retries=0)
+
+        with pytest.raises(APIConnectionError, match="already been streamed"):
+            qs.health.check()
+
+
 class SlowStream(httpx2.SyncByteStream):
     """A body whose every chunk takes ten seconds on `clock` (skipped, not slept)."""
 
@@ -229,7 +274,7 @@ def test_a_body_is_bounded_between_chunks_with_any_client() -> None:
     """Even with a caller's own client, the SDK stops reading a body past the deadline."""
 
     def handler(request: httpx2.Request) -> httpx2.Response:
-        return httpx2.Response(200, stream=SlowStream(qs._pool.clock))
+        return httpx2.Response(200, stream=SlowStream(qs._shared.clock))
 
     transport = httpx2.MockTransport(handler)
     with httpx2.Client(transport=transport) as http:
@@ -241,10 +286,10 @@ def test_a_body_is_bounded_between_chunks_with_any_client() -> None:
 def test_an_attempt_past_the_deadline_is_not_sent(qs: Quickshops) -> None:
     """The last check before sending: nothing goes out once the deadline has passed."""
     sender = qs._sender
-    request = qs._pool.client.build_request("GET", "https://api.quickshops.app/v1/health")
+    request = qs._shared.client.build_request("GET", "https://api.quickshops.app/v1/health")
 
     late = call(HEALTH_CHECK)
-    late.deadline = Deadline(qs._pool.clock, -1.0)
+    late.deadline = Deadline(qs._shared.clock, -1.0)
 
     with pytest.raises(APITimeoutError):
         sender._attempt(request, late, 1)

@@ -122,7 +122,7 @@ def test_repr_masks_the_key() -> None:
 def test_own_client_is_closed() -> None:
     """A client the SDK created is closed by close, and closing twice is harmless."""
     qs = Quickshops(api_key=SECRET_KEY)
-    pool = qs._pool.client
+    pool = qs._shared.client
 
     qs.close()
     qs.close()
@@ -162,13 +162,13 @@ def test_with_options_shares_the_pool(api: respx.MockRouter) -> None:
         copy.health.check()
         copy.close()
 
-        assert copy._pool.client is qs._pool.client
-        assert not qs._pool.client.is_closed
+        assert copy._shared.client is qs._shared.client
+        assert not qs._shared.client.is_closed
         assert (0, httpx2.Timeout(1.0)) == (copy.max_retries, copy.timeout)
         assert (2, qs.base_url) == (qs.max_retries, copy.base_url)
         assert "a" == route.calls.last.request.headers["x-shop"]
         assert (qs.health.check()).ok
-    assert copy._pool.client.is_closed
+    assert copy._shared.client.is_closed
 
 
 def test_with_options_changes_key_and_client(api: respx.MockRouter) -> None:
@@ -179,7 +179,7 @@ def test_with_options_changes_key_and_client(api: respx.MockRouter) -> None:
         copy = qs.with_options(api_key="qk_other_key_000000", http_client=other)
         copy.health.check()
 
-        assert other is copy._pool.client
+        assert other is copy._shared.client
         assert "qk_other_key_000000" == route.calls.last.request.headers["x-api-key"]
         assert qs._config.key_source == qs.with_options(max_retries=1)._config.key_source
 
@@ -223,13 +223,13 @@ def test_own_pool_is_replaced_in_a_forked_child(api: respx.MockRouter) -> None:
     api.get("/health").respond(200, json=payloads.HEALTH)
     with Quickshops(api_key=SECRET_KEY) as qs:
         copy = qs.with_options(max_retries=0)
-        parents = qs._pool.client
+        parents = qs._shared.client
 
         _count_fork()  # what os.fork() runs in the child
         assert (copy.health.check()).ok
 
-        assert parents is not qs._pool.client
-        assert copy._pool.client is qs._pool.client
+        assert parents is not qs._shared.client
+        assert copy._shared.client is qs._shared.client
         parents.close()  # in a real child the parent's pool is left alone
 
 

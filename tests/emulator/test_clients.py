@@ -28,7 +28,7 @@ def test_client_is_bound_to_the_emulator() -> None:
 
     with client(emulator, max_retries=0) as qs:
         cart = qs.cart.create(lines=[(DIGITAL_PRODUCT_ID, 1)])
-        pool = qs._pool.client
+        pool = qs._shared.client
 
     assert 1 == emulator.effects["POST /cart"]
     assert (0, 1999) == (qs.max_retries, cart.totals.total)
@@ -40,7 +40,7 @@ async def test_async_client_is_bound_to_a_fresh_emulator() -> None:
     """async_client() with no emulator gets a fresh one and closes its own pool."""
     async with async_client() as qs:
         store = await qs.store.get()
-        pool = qs._pool.client
+        pool = qs._shared.client
 
     assert "Emulator Shop" == store.name
     assert pool.is_closed
@@ -93,7 +93,7 @@ def test_testing_clients_retry_without_waiting(sleeps: list[float]) -> None:
     emulator = Emulator()
     emulator.faults.fail_next("POST /cart", status=503, times=2)
     with client(emulator) as qs:
-        clock = qs._pool.clock
+        clock = qs._shared.clock
         before = clock()
         qs.cart.create()
 

@@ -350,7 +350,7 @@ class Handle:
 
 def sdk_http_client(qs: Quickshops | AsyncQuickshops) -> Any:
     """The httpx2 client a client sends through (private attributes; tests only)."""
-    return qs._pool.client
+    return qs._shared.client
 
 
 def connection_pool(http_client: Any) -> Any:

@@ -275,7 +275,7 @@ def test_cookies_are_never_sent_back(
         handle.call(health)
 
     assert [] == [r.headers["cookie"] for r in server.requests if "cookie" in r.headers]
-    assert 0 == len(handle.qs._pool.client.cookies.jar)
+    assert 0 == len(handle.qs._shared.client.cookies.jar)
 
 
 # The emulator's own server

@@ -48,7 +48,7 @@ SCRIPT = textwrap.dedent(
             call(qs)
         except APIConnectionError as exc:
             return {"error": exc.message, "retryable": exc.retryable}
-        child_client = qs._pool.client
+        child_client = qs._shared.client
         return {
             "new_pool": child_client is not parent_client,
             "ports": local_ports(child_client),
@@ -63,7 +63,7 @@ SCRIPT = textwrap.dedent(
     else:
         qs = Quickshops(api_key=KEY, base_url=URL, http_client=httpx2.Client())
     call(qs)
-    parent_client = qs._pool.client
+    parent_client = qs._shared.client
     parent_ports = local_ports(parent_client)
     read, write = os.pipe()
     pid = os.fork()
