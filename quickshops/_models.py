@@ -157,7 +157,26 @@ def _extras_last(
     return own + [field for field in fields if field.name in ("extra", "request_id")]
 
 
-@attrs.frozen(field_transformer=_extras_last, repr=False)
+_COMPARED: dict[type[Any], tuple[tuple[str, ...], tuple[str, ...]]] = {}
+
+
+def _compared(cls: type[Any]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The fields a model of `cls` is compared by, and those it is hashed by.
+
+    As attrs would choose them: every field but the request id, and of those all but
+    ``extra``.
+    """
+    names = _COMPARED.get(cls)
+    if names is None:
+        fields = attrs.fields(cls)
+        names = _COMPARED[cls] = (
+            tuple(f.name for f in fields if f.eq),
+            tuple(f.name for f in fields if (f.eq if f.hash is None else f.hash)),
+        )
+    return names
+
+
+@attrs.frozen(field_transformer=_extras_last, repr=False, eq=False)
 class Model:
     """What every payload model has besides its own fields.
 
@@ -169,18 +188,28 @@ class Model:
     extra: Mapping[str, Any] = attrs.field(factory=dict, kw_only=True, hash=False)
     request_id: str | None = attrs.field(default=None, kw_only=True, eq=False, repr=False)
 
-    def __repr__(self) -> str:
-        """The model and its fields but the request id, as attrs would write them.
+    # One repr, one equality and one hash for every model, as attrs would write them for
+    # each: attrs writing them per class doubles what defining the models costs at import.
 
-        One method for every model: an attrs ``repr`` per class doubles what defining
-        the models costs at import.
-        """
+    def __repr__(self) -> str:
+        """The model and its fields but the request id."""
         fields = attrs.fields(type(self))
         shown = ", ".join(f"{f.name}={getattr(self, f.name)!r}" for f in fields if f.repr)
         return f"{type(self).__qualname__}({shown})"
 
+    def __eq__(self, other: object) -> bool:
+        """Equal to a model of the same class with the same fields (the request id aside)."""
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        names = _compared(type(self))[0]
+        return tuple(getattr(self, n) for n in names) == tuple(getattr(other, n) for n in names)
 
-@attrs.frozen(field_transformer=_extras_last, repr=False)
+    def __hash__(self) -> int:
+        """The hash of the class and the fields it is compared by, but ``extra``."""
+        return hash((type(self), *(getattr(self, n) for n in _compared(type(self))[1])))
+
+
+@attrs.frozen(field_transformer=_extras_last, repr=False, eq=False)
 class Health(Model):
     """The answer of ``GET /health``.
 
@@ -197,7 +226,7 @@ class Health(Model):
     version: str | None = _wire("version", kind=_str)
 
 
-@attrs.frozen(field_transformer=_extras_last, repr=False)
+@attrs.frozen(field_transformer=_extras_last, repr=False, eq=False)
 class StoreTheme(Model):
     """A store's theme (`Store.theme`): nine settings, each a string or None.
 
@@ -226,7 +255,7 @@ class StoreTheme(Model):
     radius: str | None = _wire("radius", kind=_str)
 
 
-@attrs.frozen(field_transformer=_extras_last, repr=False)
+@attrs.frozen(field_transformer=_extras_last, repr=False, eq=False)
 class Store(Model):
     """The store a key belongs to (``GET /products/store``).
 
@@ -267,7 +296,7 @@ class Store(Model):
     template_texts: Mapping[str, Any] | None = _wire("templateTexts", kind=_object)
 
 
-@attrs.frozen(field_transformer=_extras_last, repr=False)
+@attrs.frozen(field_transformer=_extras_last, repr=False, eq=False)
 class Product(Model):
     """A product of the catalogue; prices are integers in minor units (cents).
 
@@ -302,7 +331,7 @@ class Product(Model):
     details: tuple[str, ...] | None = _wire("details", kind=_str_list)
 
 
-@attrs.frozen(field_transformer=_extras_last, repr=False)
+@attrs.frozen(field_transformer=_extras_last, repr=False, eq=False)
 class CartLine(Model):
     """One line of a cart: a product and its quantity (the product may be embedded).
 
@@ -319,7 +348,7 @@ class CartLine(Model):
     product: Product | None = _wire("product", kind=_model(Product))
 
 
-@attrs.frozen(field_transformer=_extras_last, repr=False)
+@attrs.frozen(field_transformer=_extras_last, repr=False, eq=False)
 class CartTotals(Model):
     """The totals of a cart, in integer minor units.
 
@@ -336,7 +365,7 @@ class CartTotals(Model):
     currency: str = _wire("currency", kind=_str, required=True)
 
 
-@attrs.frozen(field_transformer=_extras_last, repr=False)
+@attrs.frozen(field_transformer=_extras_last, repr=False, eq=False)
 class Cart(Model):
     """A cart: its lines and totals.
 
@@ -368,7 +397,7 @@ class CartLineInput:
     quantity: int = 1
 
 
-@attrs.frozen(field_transformer=_extras_last, repr=False)
+@attrs.frozen(field_transformer=_extras_last, repr=False, eq=False)
 class CheckoutSession(Model):
     """A Stripe-hosted checkout session: redirect the browser to `url`, once.
 
@@ -383,7 +412,7 @@ class CheckoutSession(Model):
     session_id: str | None = _wire("sessionId", kind=_str)
 
 
-@attrs.frozen(field_transformer=_extras_last, repr=False)
+@attrs.frozen(field_transformer=_extras_last, repr=False, eq=False)
 class CheckoutLineItem(Model):
     """One line of a checkout session, as Stripe reports it.
 
@@ -402,7 +431,7 @@ class CheckoutLineItem(Model):
     amount_total: int | None = _wire("amountTotal", kind=_int)
 
 
-@attrs.frozen(field_transformer=_extras_last, repr=False)
+@attrs.frozen(field_transformer=_extras_last, repr=False, eq=False)
 class CheckoutSessionDetails(Model):
     """The state of a checkout session (``GET /checkout/sessions/{id}``).
 
@@ -431,7 +460,7 @@ class CheckoutSessionDetails(Model):
     customer_email: str | None = _wire("customerEmail", kind=_str)
 
 
-@attrs.frozen(field_transformer=_extras_last, repr=False)
+@attrs.frozen(field_transformer=_extras_last, repr=False, eq=False)
 class PortalSession(Model):
     """A Stripe billing-portal session: redirect the browser to `url`.
 
@@ -444,7 +473,7 @@ class PortalSession(Model):
     url: str = _wire("url", kind=_str, required=True)
 
 
-@attrs.frozen(field_transformer=_extras_last, repr=False)
+@attrs.frozen(field_transformer=_extras_last, repr=False, eq=False)
 class Catalog(Model):
     """A storefront page's data in one round trip (``GET /catalog``).
 

@@ -527,28 +527,60 @@ def test_an_item_off_the_usual_shape_is_decoded_field_by_field() -> None:
     assert [] == decode_list(Product, [], ROUTE)
 
 
-@pytest.mark.parametrize(
-    ("model", "payload"),
-    [
-        (Health, payloads.HEALTH),
-        (Store, payloads.STORE),
-        (Product, payloads.PRODUCT),
-        (Cart, payloads.CART),
-        (Catalog, payloads.CATALOG),
-        (CheckoutSession, payloads.CHECKOUT_SESSION),
-        (CheckoutSessionDetails, payloads.SESSION_DETAILS),
-        (PortalSession, payloads.PORTAL_SESSION),
-    ],
-)
+MODEL_PAYLOADS = [
+    (Health, payloads.HEALTH),
+    (Store, payloads.STORE),
+    (Product, payloads.PRODUCT),
+    (Cart, payloads.CART),
+    (Catalog, payloads.CATALOG),
+    (CheckoutSession, payloads.CHECKOUT_SESSION),
+    (CheckoutSessionDetails, payloads.SESSION_DETAILS),
+    (PortalSession, payloads.PORTAL_SESSION),
+]
+
+
+def written_by_attrs(model: type[Any]) -> Any:
+    """A class with `model`'s fields, named like it, whose repr, eq and hash attrs writes."""
+    copy_of = type(model.__name__, (model,), {"__slots__": ()})
+    return attrs.frozen(repr=True, eq=True, field_transformer=_extras_last)(copy_of)
+
+
+@pytest.mark.parametrize(("model", "payload"), MODEL_PAYLOADS)
 def test_the_one_repr_of_every_model_is_the_one_attrs_would_write(
     model: type[Any], payload: dict[str, Any]
 ) -> None:
     """`Model.__repr__` writes each model, nested ones too, as an attrs repr would."""
     decoded = decode(model, payload, ROUTE, "req_1")
-    # The same fields on a class whose repr attrs writes, named like the model.
-    copy_of = type(model.__name__, (model,), {"__slots__": ()})
-    written = attrs.frozen(repr=True, field_transformer=_extras_last)(copy_of)
+    written = written_by_attrs(model)
     copied = written(**{field.name: getattr(decoded, field.name) for field in attrs.fields(model)})
 
     assert repr(copied) == repr(decoded)
     assert "req_1" not in repr(decoded)
+
+
+@pytest.mark.parametrize(("model", "payload"), MODEL_PAYLOADS)
+def test_the_one_equality_and_hash_are_the_ones_attrs_would_write(
+    model: type[Any], payload: dict[str, Any]
+) -> None:
+    """Equality and hashing behave as the methods attrs writes would.
+
+    Equal with the same fields whatever the request id, unequal when any field differs,
+    and equal models hash alike.
+    """
+    written = written_by_attrs(model)
+
+    def twin(instance: Any) -> Any:
+        return written(**{f.name: getattr(instance, f.name) for f in attrs.fields(model)})
+
+    decoded = decode(model, payload, ROUTE, "req_1")
+    others = [attrs.evolve(decoded, request_id="req_2")] + [
+        attrs.evolve(decoded, **{field.name: "changed"})
+        for field in attrs.fields(model)
+        if field.name != "request_id"
+    ]
+    for other in others:
+        assert (twin(decoded) == twin(other)) is (decoded == other) is not (decoded != other)
+    assert hash(decoded) == hash(others[0]) == hash(decode(model, payload, ROUTE))
+    assert len({decoded, *others}) == len(others)  # the first other equals the decoded
+    assert NotImplemented is decoded.__eq__(twin(decoded))
+    assert decoded != payload
