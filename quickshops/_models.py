@@ -589,7 +589,6 @@ def _compile_decoder(cls: type[Any]) -> Callable[[Any, Context, str], Any]:
         "_missing": _missing,
         "JUST_STR": _JUST_STR,
         "get_all": operator.itemgetter(*names),
-        "first": frozenset(names),
         "known": frozenset(name for f in fields for name in f.metadata["wire"]),
         "s_extra": getattr(cls, "extra").__set__,  # noqa: B009  # the slot's descriptor
         "s_request_id": getattr(cls, "request_id").__set__,  # noqa: B009
@@ -617,8 +616,9 @@ def _compile_decoder(cls: type[Any]) -> Callable[[Any, Context, str], Any]:
         *(line for _, converts in usual for line in converts),
         f"    if len(data) == {len(fields)}:",
         "        extra = {}",
-        "    else:",
-        "        extra = {key: data[key] for key in data if key not in first}",
+        "    else:  # the unknown fields: all but those just read, in the order sent",
+        "        extra = dict(data)",
+        *(f"        del extra[{name!r}]" for name in names),
         *build,
         "",
         "def checked(data, ctx, where):",
