@@ -1,6 +1,6 @@
 """What a call sends: the `Call` a resource method describes, and the request built from it.
 
-No I/O here. A `Call` is made per call, before anything is sent; `build_request` turns
+No I/O here. A `Call` is made per call, before anything is sent; `RequestBuilder` turns
 it into the one request of the client's HTTP library that every attempt sends, with
 the headers and timeout prepared once per client.
 """
@@ -114,11 +114,6 @@ class Call(Generic[T]):
         self.limits = None
         self.sleep = None
         self.sent_at = 0.0
-
-    @property
-    def is_mutation(self) -> bool:
-        """Tell whether the call changes state, and so carries an Idempotency-Key."""
-        return self.method != "GET"
 
 
 def call(
@@ -244,8 +239,8 @@ class RequestBuilder:
         """The headers of every request, as the library holds them."""
         self._library_builds = (library.Client.build_request, library.AsyncClient.build_request)
         # The client the merged headers were made for, its headers then, and the merged
-        # headers by the names of the per-call headers set: replaced in one assignment,
-        # so that a thread never pairs one client's headers with another's.
+        # headers by (has a body, has an Idempotency-Key): replaced in one assignment, so
+        # that a thread never pairs one client's headers with another's.
         self._merged: tuple[object, list[tuple[bytes, bytes]], dict[tuple[bool, bool], Any]] = (
             None,
             [],
