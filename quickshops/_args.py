@@ -68,9 +68,9 @@ def integer(name: str, value: object, minimum: int) -> int:
     )
 
 
-def limit(value: object) -> str | None:
+def limit(value: object, name: str = "limit") -> str | None:
     """A ``limit`` query string: None when not given, else an integer of 1 or more."""
-    return None if value is None else str(integer("limit", value, 1))
+    return None if value is None else str(integer(name, value, 1))
 
 
 def flag(name: str, value: object) -> str | None:

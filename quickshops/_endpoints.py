@@ -33,6 +33,8 @@ from ._models import (
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
+    from ._response import Page
+
 T = TypeVar("T")
 
 Key = Literal["none", "any", "secret"]
@@ -56,7 +58,8 @@ class Endpoint(Generic[T]):
         envelope: Whether the contract wraps the success body as ``{"data": ...}``
             (the SDK reads both ways on every operation).
         model: The model the success payload decodes to, or None for plain JSON.
-        many: Whether the payload is a list of `model`.
+        many: Whether the payload is a list of `model`, in pages: a call answers a
+            `quickshops._response.Page` (its items and the next page's cursor).
         alias_of: For a second path to another operation (``GET /store``), that
             operation's name; such an endpoint has no method of its own.
     """
@@ -159,7 +162,7 @@ STORE_APPLY_PROPOSAL: Endpoint[JSON] = _endpoint(
 STORE_DISCARD_PROPOSAL: Endpoint[JSON] = _endpoint(
     "store.discard_proposal", "DELETE /store/proposals/pending", "secret", None
 )
-PRODUCTS_LIST: Endpoint[list[Product]] = _endpoint(
+PRODUCTS_LIST: Endpoint[Page[Product]] = _endpoint(
     "products.list", "GET /products", "any", Product, many=True
 )
 PRODUCTS_GET: Endpoint[Product] = _endpoint(

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 from ._config import ClientConfig, mask_key
 from ._constants import API_VERSION_PATH, DEFAULT_BASE_URL
@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from ._stack import HTTPResponse
 
 T = TypeVar("T")
+M = TypeVar("M")
 E = TypeVar("E", bound=QuickshopsError)
 
 _STATUS_ERRORS: dict[int, type[APIStatusError]] = {
@@ -190,11 +191,52 @@ def parse_success(
         return cast("T", payload)
     try:
         if call.many:
-            return cast("T", decode_list(model, payload, call.route, request_id))
+            items = decode_list(model, payload, call.route, request_id)
+            return cast("T", Page(items, next_cursor(body, call.route, request_id)))
         return cast("T", decoder_of(model)(payload, (call.route, request_id), "body"))
     except APIResponseValidationError as exc:
         exc.status = response.status_code
         raise masked(exc, config) from None
+
+
+class Page(Generic[M]):
+    """One page of a list the API pages (``GET /products``).
+
+    Its items, and the cursor of the next page (None on the last one).
+    """
+
+    __slots__ = ("items", "next_cursor")
+
+    items: list[M]
+    next_cursor: str | None
+
+    def __init__(self, items: list[M], next_cursor: str | None) -> None:
+        self.items = items
+        self.next_cursor = next_cursor
+
+
+def next_cursor(body: Any, route: str, request_id: str | None) -> str | None:
+    """The ``nextCursor`` of a paged answer: a non-empty string, or None for the last page.
+
+    A bare list (no envelope) is a single page.
+    """
+    cursor = body.get("nextCursor") if type(body) is dict else None
+    if cursor is None or (type(cursor) is str and cursor):
+        return cursor
+    raise APIResponseValidationError(
+        f"Unexpected response from {route}: nextCursor should be a non-empty string or "
+        f"null, got {type(cursor).__name__} {cursor!r:.60}.",
+        request_id=request_id,
+    )
+
+
+def repeated_cursor_error(route: str, cursor: str, request_id: str | None) -> Exception:
+    """The error of a page whose ``nextCursor`` was seen before: following it would loop."""
+    return APIResponseValidationError(
+        f"Unexpected response from {route}: nextCursor {cursor!r:.60} was answered "
+        "before; following it would ask for the same pages again, so the list ends here.",
+        request_id=request_id,
+    )
 
 
 def _describe_text(response: HTTPResponse, content: bytes, config: ClientConfig) -> str:

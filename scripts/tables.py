@@ -63,15 +63,18 @@ class GenerationError(Exception):
     """An operation without its method, or a page without its markers."""
 
 
-def call(endpoint: Endpoint[Any]) -> str:
+def call(endpoint: Endpoint[Any], action: str | None = None) -> str:
     """How a user calls `endpoint`: ``qs.cart.add_line(cart_id, product_id, quantity=1)``.
+
+    `action` names another method of its resource that calls it (``iter``).
 
     Raises:
         GenerationError: When the clients have no method for it.
 
     """
     resource = typing.get_type_hints(AsyncQuickshops).get(endpoint.resource)
-    method = getattr(resource, endpoint.action, None)
+    action = action or endpoint.action
+    method = getattr(resource, action, None)
     if method is None:
         raise GenerationError(
             f"the endpoint table has {endpoint.name} ({endpoint.route}), but AsyncQuickshops "
@@ -82,7 +85,12 @@ def call(endpoint: Endpoint[Any]) -> str:
         for parameter in list(inspect.signature(method).parameters.values())[1:]  # self
         if parameter.name not in UNLISTED_ARGUMENTS
     ]
-    return f"qs.{endpoint.name}{inspect.Signature(parameters)}"
+    return f"qs.{endpoint.resource}.{action}{inspect.Signature(parameters)}"
+
+
+def paged_items(endpoint: Endpoint[Any]) -> str:
+    """What the pages of a paged list hold (``Product``)."""
+    return endpoint.returns.removeprefix("list[").removesuffix("]")
 
 
 def operations_table() -> list[str]:
@@ -97,6 +105,11 @@ def operations_table() -> list[str]:
             returns = f"`APIResponse` (an alias of `{target.route}`: use `{call(target)}`)"
             how = f'qs.request("{endpoint.method}", "{endpoint.path}")'
         rows.append(f"| `{how}` | {endpoint.route} | {endpoint.key} | {returns} |")
+        if endpoint.many:
+            paged = f"`{endpoint.model.__name__ if endpoint.model else 'JSON'}`, page by page"
+            rows.append(
+                f"| `{call(endpoint, 'iter')}` | {endpoint.route} | {endpoint.key} | {paged} |"
+            )
     return rows
 
 
@@ -106,9 +119,20 @@ def methods_table() -> list[str]:
         "| call | route | returns |",
         "|---|---|---|",
         *(
-            f"| `{call(endpoint)}` | `{endpoint.route}` | `{endpoint.returns}` |"
+            row
             for endpoint in ENDPOINTS
             if endpoint.alias_of is None
+            for row in (
+                f"| `{call(endpoint)}` | `{endpoint.route}` | `{endpoint.returns}` |",
+                *(
+                    [
+                        f"| `{call(endpoint, 'iter')}` | `{endpoint.route}` "
+                        f"| `{paged_items(endpoint)}`, page by page |"
+                    ]
+                    if endpoint.many
+                    else []
+                ),
+            )
         ),
     ]
 

@@ -61,6 +61,7 @@ TOKEN_REPLACEMENTS = {
 TEXT_REPLACEMENTS = [
     ("The async client of", "The sync client of"),
     ("async with", "with"),
+    ("async for", "for"),
     ("await ", ""),
     ("`httpx.AsyncClient`", "`httpx.Client`"),
     ("`httpx2.AsyncClient`", "`httpx2.Client`"),

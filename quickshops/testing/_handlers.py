@@ -135,6 +135,39 @@ def _limit(query: Mapping[str, str]) -> int | None:
     return int(limit)
 
 
+@attrs.frozen
+class Paged:
+    """A page of a paged list (``GET /products``): its items and the next page's cursor.
+
+    The pipeline answers it as ``{"data": items, "nextCursor": next_cursor}``.
+    """
+
+    items: list[Any]
+    next_cursor: str | None
+
+
+_CURSOR = re.compile(r"cur_([0-9]{1,9})")
+
+
+def page_of(items: list[Any], query: Mapping[str, str]) -> Paged:
+    """The page of `items` the query asks for: from its ``cursor``, at most ``limit``.
+
+    Without ``limit``, every item from the cursor on, and no next cursor. A cursor is
+    opaque to clients (``cur_`` and the offset of the page's first item); one the
+    emulator could not have answered is a 400.
+    """
+    start = 0
+    cursor = query.get("cursor")
+    if cursor is not None:
+        match = _CURSOR.fullmatch(cursor)
+        if match is None or not 0 < int(match.group(1)) < len(items):
+            raise invalid(f"cursor {cursor!r} is not one this list answered")
+        start = int(match.group(1))
+    limit = _limit(query)
+    end = len(items) if limit is None else min(len(items), start + limit)
+    return Paged(items[start:end], f"cur_{end}" if end < len(items) else None)
+
+
 def _timestamp(seconds: float) -> str:
     return (
         datetime.datetime.fromtimestamp(seconds, datetime.timezone.utc)
@@ -273,17 +306,20 @@ class Handlers:
     # Products
 
     def handle_products_list(self, request: Request) -> Any:
-        """``GET /products``: the active products (all with ``includeInactive=true``)."""
+        """``GET /products``: the active products (all with ``includeInactive=true``), paged.
+
+        With ``limit``, at most that many from the ``cursor`` on, and the next page's
+        cursor while more remain; without it, every product.
+        """
         include_inactive = request.query.get("includeInactive", "false")
         if include_inactive not in ("true", "false"):
             raise invalid("includeInactive must be true or false")
-        limit = _limit(request.query)
         products = [
             product
             for product in self.products.values()
             if product["isActive"] or include_inactive == "true"
         ]
-        return products[:limit]
+        return page_of(products, request.query)
 
     def handle_products_get(self, request: Request) -> Any:
         """``GET /products/{productId}``."""

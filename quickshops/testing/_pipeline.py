@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import attrs
 
 from quickshops.testing._faults import ANY_ROUTE, Failure
-from quickshops.testing._handlers import Request
+from quickshops.testing._handlers import Paged, Request
 from quickshops.testing._replies import (
     APIError,
     RecordedRequest,
@@ -204,6 +204,10 @@ class Pipeline:
         hits.append(now)
 
     def _wrap(self, endpoint: Endpoint[Any], payload: Any) -> Any:
+        if isinstance(payload, Paged):
+            if not self._emulator.envelope:
+                return payload.items  # a bare list has nowhere to say more follow
+            return {"data": payload.items, "nextCursor": payload.next_cursor}
         if not self._emulator.envelope or not endpoint.envelope:
             return payload
         if isinstance(payload, list):
