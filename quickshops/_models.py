@@ -157,6 +157,28 @@ def _extras_last(
     return own + [field for field in fields if field.name in ("extra", "request_id")]
 
 
+_NAMES: dict[type[Any], tuple[tuple[str, str], ...]] = {}
+
+
+def _names(cls: type[Any]) -> tuple[tuple[str, str], ...]:
+    """Each field of a model of `cls` that the API sends: its name and its wire name."""
+    names = _NAMES.get(cls)
+    if names is None:
+        names = _NAMES[cls] = tuple(
+            (f.name, f.metadata["wire"][0]) for f in attrs.fields(cls) if "wire" in f.metadata
+        )
+    return names
+
+
+def _plain(value: Any, wire: bool) -> Any:
+    """`value` as plain data: a model as its dict, a tuple as a list."""
+    if isinstance(value, Model):
+        return value.to_dict(wire=wire)
+    if type(value) is tuple:
+        return [_plain(item, wire) for item in value]
+    return value
+
+
 _COMPARED: dict[type[Any], tuple[tuple[str, ...], tuple[str, ...]]] = {}
 
 
@@ -207,6 +229,40 @@ class Model:
     def __hash__(self) -> int:
         """The hash of the class and the fields it is compared by, but ``extra``."""
         return hash((type(self), *(getattr(self, n) for n in _compared(type(self))[1])))
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """How pydantic (and so FastAPI) sends a model (its `to_dict`) and describes it.
+
+        pydantic calls it; it imports pydantic's core only then.
+        """
+        from ._pydantic import model_schema
+
+        return model_schema(cls, handler)
+
+    def to_dict(self, *, wire: bool = False) -> dict[str, Any]:
+        """The model as plain data, ready for JSON: dicts, lists and scalars.
+
+        Its fields under their snake_case names, nested models as dicts and tuples as
+        lists, without ``request_id`` and ``extra``. With `wire`, the API's own names
+        (``_id``, camelCase) instead, and the fields the SDK does not know put back, so
+        that decoding the result gives an equal model.
+
+        ```python
+        product.to_dict()["price_in_cents"]  # 1999
+        product.to_dict(wire=True)["priceInCents"]  # 1999
+        ```
+
+        Args:
+            wire: The API's field names and the unknown fields, rather than the SDK's.
+        """
+        data = {
+            (wire_name if wire else name): _plain(getattr(self, name), wire)
+            for name, wire_name in _names(type(self))
+        }
+        if wire:
+            data.update(self.extra)
+        return data
 
 
 @attrs.frozen(field_transformer=_extras_last, repr=False, eq=False)
@@ -395,6 +451,14 @@ class CartLineInput:
 
     product_id: str
     quantity: int = 1
+
+    def to_dict(self, *, wire: bool = False) -> dict[str, Any]:
+        """The line as plain data, under the SDK's names (with `wire`, the API's).
+
+        Args:
+            wire: ``productId`` rather than ``product_id``.
+        """
+        return {"productId" if wire else "product_id": self.product_id, "quantity": self.quantity}
 
 
 @attrs.frozen(field_transformer=_extras_last, repr=False, eq=False)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import json
 import pickle
 import re
 import traceback
@@ -584,3 +585,43 @@ def test_the_one_equality_and_hash_are_the_ones_attrs_would_write(
     assert len({decoded, *others}) == len(others)  # the first other equals the decoded
     assert NotImplemented is decoded.__eq__(twin(decoded))
     assert decoded != payload
+
+
+@pytest.mark.parametrize(("model", "payload"), MODEL_PAYLOADS)
+def test_to_dict_is_plain_json_and_wire_decodes_back(
+    model: type[Any], payload: dict[str, Any]
+) -> None:
+    """to_dict() is plain JSON; to_dict(wire=True) decodes back to an equal model.
+
+    The first under snake_case names without extra and request_id, the second in the
+    API's shape with the unknown fields put back.
+    """
+    decoded = decode(model, payload, ROUTE, "req_1")
+    plain, wire = decoded.to_dict(), decoded.to_dict(wire=True)
+
+    names = [f.name for f in attrs.fields(model) if f.name not in ("extra", "request_id")]
+    assert names == list(plain)
+    assert json.loads(json.dumps(plain)) == plain  # lists, dicts and scalars only
+    assert decoded == decode(model, json.loads(json.dumps(wire)), ROUTE)
+    assert decoded.extra.items() <= wire.items()
+    assert "req_1" not in json.dumps([plain, wire])
+
+
+def test_to_dict_names_and_nests_as_the_docs_say() -> None:
+    """Nested models become dicts and tuples lists, under snake_case or the wire's names."""
+    cart = decode(Cart, payloads.CART, ROUTE)
+    line = cart.to_dict()["lines"][0]
+    wire_line = cart.to_dict(wire=True)["lines"][0]
+
+    assert (2, "prod_1", ["100 g", "organic"]) == (
+        line["quantity"],
+        line["product"]["id"],
+        line["product"]["details"],
+    )
+    assert ("prod_1", "prod_1", 3998) == (
+        wire_line["productId"],
+        wire_line["product"]["_id"],
+        cart.to_dict(wire=True)["totals"]["subtotal"],
+    )
+    assert {"product_id": "p", "quantity": 2} == CartLineInput("p", 2).to_dict()
+    assert {"productId": "p", "quantity": 1} == CartLineInput("p").to_dict(wire=True)
