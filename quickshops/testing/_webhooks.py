@@ -28,13 +28,19 @@ if TYPE_CHECKING:
 
 import attrs
 import h11
+import httpx2
 
 from quickshops.webhooks import EVENT_TYPES, SIGNATURE_HEADER, sign
 
 __all__ = ["Delivery", "Webhook", "WebhookTarget", "deliver", "event_body", "sample_data"]
 
 WebhookTarget: TypeAlias = str | Callable[[bytes, Mapping[str, str]], int | None]
-"""Where events go: a loopback ``http://`` URL, or a callable ``(body, headers) -> status``."""
+"""Where events go: a loopback ``http://`` URL, or a callable ``(body, headers) -> status``.
+
+A callable gets the headers as a case-insensitive mapping, as a web framework gives
+them: ``headers["x-quickshops-signature"]`` and ``headers["X-Quickshops-Signature"]``
+alike.
+"""
 
 DELIVERY_TIMEOUT = 5.0
 """Seconds one attempt to an HTTP endpoint may take: connecting, sending, reading the head."""
@@ -256,7 +262,7 @@ def deliver(
             if isinstance(webhook.target, str):
                 status = _post(webhook.target, body, headers)
             else:
-                answer = webhook.target(body, dict(headers))
+                answer = webhook.target(body, httpx2.Headers(headers))  # any case
                 status = 200 if answer is None else int(answer)
             error = None
         except Exception as exc:  # recorded, not raised

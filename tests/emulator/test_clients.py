@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import os
 import time
 
 import httpx
@@ -15,11 +16,14 @@ from quickshops.testing import (
     DIGITAL_PRODUCT_ID,
     SECRET_KEY,
     Emulator,
+    EmulatorServer,
     EmulatorTransport,
     async_client,
     client,
     instant_retries,
 )
+
+pytest_plugins = ["pytester"]
 
 
 def test_client_is_bound_to_the_emulator() -> None:
@@ -68,6 +72,40 @@ async def test_async_fixture(
     with pytest.raises(NotFoundError):
         await async_quickshops_client.store.get()
     await async_quickshops_client.aclose()
+
+
+def test_server_fixture_serves_an_app_that_reads_its_environment(
+    quickshops_server: EmulatorServer, quickshops_emulator: Emulator
+) -> None:
+    """quickshops_server sets the environment a Quickshops() reads, and serves the emulator."""
+    assert quickshops_server.emulator is quickshops_emulator
+    assert quickshops_server.url == os.environ["QUICKSHOPS_BASE_URL"]
+    quickshops_emulator.faults.fail_next("POST /cart", status=503)
+    with Quickshops() as qs:  # as an app builds it, from its environment
+        qs.cart.create()  # retried at once, without waiting
+
+    assert 1 == quickshops_emulator.effects["POST /cart"]
+
+
+def test_server_fixture_restores_the_environment(pytester: pytest.Pytester) -> None:
+    """After the test, the variables are as they were before it."""
+    pytester.makeconftest('pytest_plugins = ["quickshops.testing.pytest_plugin"]\n')
+    pytester.makepyfile(
+        """
+        import os
+
+        def test_inside(quickshops_server):
+            assert os.environ["QUICKSHOPS_BASE_URL"] == quickshops_server.url
+
+        def test_after():
+            assert os.environ.get("QUICKSHOPS_BASE_URL") == "https://before.example/v1"
+            assert "QUICKSHOPS_API_KEY" not in os.environ
+        """
+    )
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("QUICKSHOPS_BASE_URL", "https://before.example/v1")
+        env.delenv("QUICKSHOPS_API_KEY", raising=False)
+        pytester.runpytest_inprocess("-p", "no:cacheprovider").assert_outcomes(passed=2)
 
 
 def test_an_unknown_option_names_the_helper_and_the_options() -> None:

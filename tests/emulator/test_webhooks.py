@@ -37,11 +37,11 @@ class Inbox:
 
     def __init__(self, *statuses: int | Exception | None) -> None:
         self.statuses = list(statuses)
-        self.received: list[tuple[bytes, dict[str, str]]] = []
+        self.received: list[tuple[bytes, Mapping[str, str]]] = []
 
     def __call__(self, body: bytes, headers: Mapping[str, str]) -> int | None:
         """Receive one delivery."""
-        self.received.append((body, dict(headers)))
+        self.received.append((body, headers))
         answer = self.statuses.pop(0) if self.statuses else 200
         if isinstance(answer, Exception):
             raise answer
@@ -222,6 +222,27 @@ def test_a_callable_answering_none_counts_as_delivered(emulator: Emulator) -> No
 
     assert (1, 200) == (len(received), emulator.deliveries[0].status)
     assert "<lambda>" in emulator.deliveries[0].target
+
+
+def test_a_callable_gets_headers_in_any_case(emulator: Emulator) -> None:
+    """The headers reach a callable as a web framework gives them: case-insensitive."""
+    seen: list[tuple[str, str, str]] = []
+
+    def endpoint(body: bytes, headers: Mapping[str, str]) -> None:
+        seen.append(
+            (
+                headers["x-quickshops-signature"],
+                headers["X-Quickshops-Signature"],
+                headers["Content-Type"],
+            )
+        )
+
+    emulator.add_webhook(endpoint, SECRET)
+    pay(emulator, (DIGITAL_PRODUCT_ID, 1))
+
+    lower, upper, content_type = seen[0]
+    assert lower == upper
+    assert "application/json" == content_type
 
 
 def test_a_loopback_url_receives_signed_posts(emulator: Emulator) -> None:
