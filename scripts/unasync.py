@@ -49,6 +49,8 @@ TOKEN_REPLACEMENTS = {
     "AsyncNetworkStream": "NetworkStream",
     "_async": "_sync",
     "AsyncQuickshops": "Quickshops",
+    "AsyncStorefront": "Storefront",
+    "concurrently": "one_after_another",
     "AsyncRetrying": "Retrying",
     "aclose": "close",
     "aiter_bytes": "iter_bytes",
@@ -67,6 +69,7 @@ TEXT_REPLACEMENTS = [
     ("`httpx2.AsyncClient`", "`httpx2.Client`"),
     ("of the async client", "of the sync client"),
     ("AsyncQuickshops", "Quickshops"),
+    ("AsyncStorefront", "Storefront"),
     ("aclose", "close"),
 ]
 # Module-level functions with no sync counterpart, left out with their decorators.

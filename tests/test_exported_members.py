@@ -51,7 +51,7 @@ PUBLIC = {
 def test_all_is_the_public_surface() -> None:
     """__all__ lists every public name, and the package exposes no other."""
     exposed = {name for name in dir(quickshops) if not name.startswith("_")} | {"__version__"}
-    submodules = {"testing", "webhooks"}
+    submodules = {"storefront", "testing", "webhooks"}
 
     assert PUBLIC == set(quickshops.__all__)
     assert PUBLIC == exposed - submodules
