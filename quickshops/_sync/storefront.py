@@ -80,8 +80,8 @@ class Storefront:
     ) -> None:
         if not isinstance(client, Quickshops):
             raise InvalidRequestError(
-                f"{type(self).__name__} takes an {Quickshops.__name__}, not "
-                f"{type(client).__name__}; the storefront of the other client takes that one."
+                f"{type(self).__name__} works with a client of type {Quickshops.__name__}, "
+                f"not {type(client).__name__}: the other client has a storefront of its own."
             )
         self.client = client
         """The client the storefront calls through."""
