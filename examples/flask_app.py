@@ -1,10 +1,13 @@
-"""A Flask shop whose checkout button redirects (303) to a checkout session made server-side.
+"""A Flask shop on the storefront helpers: a cart in a cookie, a 303 to checkout.
 
 Run it with ``python examples/flask_app.py`` and open http://127.0.0.1:5000 (``PORT``
-changes the port). With ``QUICKSHOPS_API_KEY`` (or ``HEADLESS_API_KEY``) set it calls
-the real API; without, the SDK's built-in emulator answers, so it needs no key and no
-network. The sync ``Quickshops`` client suits Flask: one client, created at startup,
-serves every request (it is safe to share between threads) and is closed at exit.
+changes the port; ``SITE_URL``, the address the checkout returns to, defaults to it).
+With ``QUICKSHOPS_API_KEY`` (or ``HEADLESS_API_KEY``) set it calls the real API;
+without, the SDK's built-in emulator answers, so it needs no key and no network. The
+sync ``Quickshops`` client suits Flask: one client, created at startup, serves every
+request (it is safe to share between threads) and is closed at exit. The
+`quickshops.storefront.Storefront` around it keeps the cart cookie, finds or makes the
+visitor's cart and builds the checkout's return URLs.
 """
 
 from __future__ import annotations
@@ -12,23 +15,19 @@ from __future__ import annotations
 import html
 import os
 
-from flask import Flask, redirect, request
+from flask import Flask, make_response, redirect, request
 from werkzeug.wrappers import Response
 
 from quickshops import (
     BadRequestError,
-    Cart,
     InvalidRequestError,
     NotFoundError,
     Quickshops,
     QuickshopsError,
     UnprocessableEntityError,
 )
+from quickshops.storefront import Storefront, format_money
 from quickshops.testing import client as emulator_client
-
-CART_COOKIE = "cart_id"
-"""The cookie holding the shopper's cart id."""
-CART_MAX_AGE = 30 * 24 * 3600  # keep a cart for a month
 
 
 def client_from_environment() -> Quickshops:
@@ -43,32 +42,29 @@ def client_from_environment() -> Quickshops:
     return emulator_client()
 
 
-def create_app(qs: Quickshops) -> Flask:
-    """Build the shop on ``qs``, which the caller closes."""
-    app = Flask(__name__)
+def create_app(qs: Quickshops, site_url: str | None = None) -> Flask:
+    """Build the shop on ``qs``, which the caller closes.
 
-    def load_cart() -> Cart | None:
-        """Return the cart named by the cookie, or None when there is none (or it expired)."""
-        cart_id = request.cookies.get(CART_COOKIE)
-        if not cart_id:
-            return None
-        try:
-            return qs.cart.get(cart_id)
-        except NotFoundError:
-            return None
+    `site_url` is where the checkout returns to: by default ``SITE_URL``, else the
+    development server's own address.
+    """
+    app = Flask(__name__)
+    port = os.environ.get("PORT", "5000")
+    site = site_url or os.environ.get("SITE_URL") or f"http://127.0.0.1:{port}"
+    shop = Storefront(qs, site_url=site, success_path="/success", cancel_path="/")
 
     @app.get("/")
     def home() -> str:
         """List the products with an "Add to cart" button each, and the cart."""
         products = qs.products.list()
         cards = "".join(
-            f"<li>{esc(p.name)} ({p.price_in_cents / 100:.2f} {esc(p.currency.upper())})"
+            f"<li>{esc(p.name)} ({esc(format_money(p.price_in_cents, p.currency))})"
             '<form method="post" action="/cart/add">'
             f'<input type="hidden" name="product_id" value="{esc(p.id)}">'
             '<button type="submit">Add to cart</button></form></li>'
             for p in products
         )
-        cart = load_cart()
+        cart = shop.cart(request.cookies)
         names = {p.id: p.name for p in products}
         lines = "".join(
             f"<li>{esc(names.get(line.product_id, line.product_id))} &times; {line.quantity}</li>"
@@ -88,38 +84,34 @@ def create_app(qs: Quickshops) -> Flask:
     @app.post("/cart/add")
     def add_to_cart() -> Response:
         """Add one of the posted product to the cart (a new cart if needed); 303 to ``/``."""
-        product_id = request.form.get("product_id", "")
-        cart_id = request.cookies.get(CART_COOKIE)
-        cart: Cart | None = None
-        if cart_id:
-            try:
-                cart = qs.cart.add_line(cart_id, product_id)
-            except NotFoundError:  # an expired cart, or an unknown product: retried below
-                cart = None
-        if cart is None:
-            cart = qs.cart.create(lines=[(product_id, 1)])
+        cart = shop.add_to_cart(request.cookies, request.form.get("product_id", ""))
         response = redirect("/", code=303)
-        # httpOnly: page scripts cannot read it; SameSite=Lax: other sites cannot post
-        # our forms with it.
-        response.set_cookie(
-            CART_COOKIE,
-            cart.id,
-            max_age=CART_MAX_AGE,
-            httponly=True,
-            samesite="Lax",
-            secure=request.is_secure,
-        )
+        shop.save_cart(response, cart)  # HttpOnly, SameSite=Lax, Secure on an https site
         return response
 
     @app.post("/checkout")
     def checkout() -> Response:
         """Create a checkout session for the cart and 303 to its URL (a new one each time)."""
-        cart = load_cart()
+        cart = shop.cart(request.cookies)
         if cart is None or not cart.lines:
             return redirect("/", code=303)
-        # success_url / cancel_url (absolute https) bring the shopper back to your site.
-        session = qs.checkout.create_session(cart.id)
-        return redirect(session.url, code=303)
+        return redirect(shop.checkout_cart(cart.id).url, code=303)
+
+    @app.get("/success")
+    def success() -> Response:
+        """Where a paid checkout returns: its status, and the cart cookie forgotten."""
+        details = shop.checkout_session(request.args.get("session_id", ""))
+        paid = details.payment_status == "paid"
+        total = format_money(details.amount_total or 0, details.currency or "usd")
+        response = make_response(
+            '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Thanks</title>'
+            f"</head><body><h1>{'Thank you!' if paid else 'Payment pending'}</h1>"
+            f"<p>{esc(total)}, {esc(details.customer_email or '')}</p>"
+            '<p><a href="/">Back to the shop</a></p></body></html>'
+        )
+        if paid:
+            shop.forget_cart(response)  # the next visit starts a new cart
+        return response
 
     @app.errorhandler(QuickshopsError)
     def quickshops_error(error: QuickshopsError) -> tuple[str, int]:

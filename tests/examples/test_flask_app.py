@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 import httpx
 import pytest
 
-from examples.flask_app import CART_COOKIE, create_app
+from examples.flask_app import create_app
+from quickshops.storefront import CART_COOKIE
 from quickshops.testing import DIGITAL_PRODUCT_ID, PHYSICAL_PRODUCT_ID, Emulator, client
 from tests.examples.conftest import EXAMPLES, running_example
 
@@ -34,7 +35,7 @@ def test_home_lists_the_products_and_an_empty_cart(shop: FlaskClient) -> None:
 
     assert response.status_code == 200
     page = response.get_data(as_text=True)
-    assert "Field Guide (e-book) (19.99 USD)" in page
+    assert "Field Guide (e-book) ($19.99)" in page
     assert page.count(">Add to cart</button>") == 3
     assert "Your cart is empty." in page
 
@@ -76,6 +77,30 @@ def test_checkout_redirects_303_to_a_new_checkout_url_each_time(
     assert [(item.product_id, item.quantity) for item in details.line_items or ()] == [
         (PHYSICAL_PRODUCT_ID, 1)
     ]
+
+
+def test_a_paid_checkout_returns_to_the_success_page(
+    shop: FlaskClient, quickshops_emulator: Emulator
+) -> None:
+    """The session returns to the site's /success, which shows it paid and forgets the cart."""
+    shop.post("/cart/add", data={"product_id": DIGITAL_PRODUCT_ID})
+    session_id = shop.post("/checkout").headers["Location"].rsplit("/", 1)[1]
+    success_url, cancel_url = quickshops_emulator.return_urls[session_id]
+    quickshops_emulator.complete_session(session_id)
+
+    page = shop.get("/success", query_string={"session_id": session_id})
+
+    assert (
+        "http://127.0.0.1:5000/success?session_id={CHECKOUT_SESSION_ID}",
+        "http://127.0.0.1:5000/",
+    ) == (
+        success_url,
+        cancel_url,
+    )
+    assert "Thank you!" in page.get_data(as_text=True)
+    assert "$19.99" in page.get_data(as_text=True)
+    assert shop.get_cookie(CART_COOKIE) is None
+    assert shop.get("/success").status_code == 400  # no session id
 
 
 def test_checkout_without_a_cart_goes_back_home(shop: FlaskClient) -> None:
