@@ -32,9 +32,8 @@ if TYPE_CHECKING:
 
 USER_AGENT = f"quickshops-python/{__version__}"
 
-# Header values may not contain control characters: a newline would split the header.
-# Compiled on first use (by `re`'s cache), not at import.
-_HEADER_NAME = r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$"
+# A header's or a cookie's name: an HTTP token. Compiled on first use, not at import.
+_NAME_PATTERN = r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+"
 _FRAMING = frozenset({"content-length", "transfer-encoding", "host", "connection"})
 """Headers that frame a request: the HTTP library sets them for each request."""
 
@@ -207,9 +206,14 @@ def resolve_max_response_bytes(max_response_bytes: int | None) -> int | None:
     )
 
 
+def is_token(name: object) -> bool:
+    """Tell whether `name` can name a header or a cookie: an HTTP token."""
+    return isinstance(name, str) and re.fullmatch(_NAME_PATTERN, name) is not None
+
+
 def check_header(name: object, value: object, what: str) -> None:
     """Refuse a header that could not be sent as given (or would split into two)."""
-    if not isinstance(name, str) or not re.match(_HEADER_NAME, name):
+    if not is_token(name):
         raise InvalidRequestError(f"{what}: {name!r} is not a valid header name.")
     if not isinstance(value, str) or not is_header_safe(value):
         raise InvalidRequestError(

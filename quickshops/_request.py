@@ -261,7 +261,7 @@ class RequestBuilder:
             except (TypeError, ValueError) as exc:  # NaN and infinities are not JSON either
                 raise InvalidRequestError(f"{call.route}: the body is not JSON ({exc}).") from exc
         key = None if call.method == "GET" else (call.idempotency_key or new_key())
-        extensions = {"timeout": config.timeout_extension}
+        extensions = {"timeout": config.timeout_extension}  # the attempt may shorten it
         try:
             url = parse_url(library, config.base_url + call.path)
             if (
@@ -269,16 +269,11 @@ class RequestBuilder:
                 or getattr(client.build_request, "__func__", None) not in self._library_builds
                 or client.params
             ):
-                headers = self.headers.copy()
-                if content is not None:
-                    headers["content-type"] = _JSON_TYPE
-                if key is not None:
-                    headers["idempotency-key"] = key
                 return client.build_request(
                     call.method,
                     url,
                     params=call.params,
-                    headers=headers,
+                    headers=self._own_headers(content is not None, key),
                     content=content,
                     extensions=extensions,
                 )
@@ -311,14 +306,18 @@ class RequestBuilder:
             self._merged = (client, current, merged)
         headers = merged.get((has_body, has_key))
         if headers is None:
-            mine = self.headers.copy()
-            if has_body:
-                mine["content-type"] = _JSON_TYPE
-            if has_key:
-                mine["idempotency-key"] = ""
             headers = self.library.Headers(client.headers)
-            headers.update(mine)
+            headers.update(self._own_headers(has_body, "" if has_key else None))
             merged[has_body, has_key] = headers
+        return headers
+
+    def _own_headers(self, has_body: bool, key: str | None) -> Any:
+        """The SDK's headers with a call's own: the body's content type, its key (if any)."""
+        headers = self.headers.copy()
+        if has_body:
+            headers["content-type"] = _JSON_TYPE
+        if key is not None:
+            headers["idempotency-key"] = key
         return headers
 
 

@@ -74,15 +74,6 @@ def request_id_of(response: HTTPResponse) -> str | None:
     return found
 
 
-def _content(response: Any) -> bytes:
-    """The body, or nothing if it was never read (a caller's event hook raised first)."""
-    try:
-        content: bytes = response.content
-    except Exception:  # ResponseNotRead, of whichever library made the response
-        return b""
-    return content
-
-
 def kept_content(response: Any) -> bytes | None:
     """The body if the response holds it already, else None (it is still to be read).
 
@@ -162,7 +153,8 @@ def parse_success(
     The body is JSON, unwrapped from ``data`` when it is wrapped, and decoded to the
     call's model. `content` is the body as the SDK read it; None takes the response's own.
     """
-    content = _content(response) if content is None else content
+    if content is None:  # never read, if a caller's event hook raised first: no body
+        content = kept_content(response) or b""
     request_id = request_id_of(response)
     try:
         body = _load_json(response, content) if content or not call.raw else None
@@ -296,7 +288,7 @@ def error_from_response(
     None takes the response's own, as for a caller's event hook that raised.
     """
     if content is None:
-        content = _content(response)
+        content = kept_content(response) or b""  # none if never read
     else:
         response = with_content(response, content)
     status = response.status_code

@@ -13,7 +13,8 @@ import threading
 from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from ._config import positive_seconds
+from ._args import integer
+from ._config import is_token, positive_seconds
 from ._exceptions import InvalidRequestError
 
 if TYPE_CHECKING:
@@ -33,8 +34,6 @@ SITE_URL_ENV_VAR = "SITE_URL"
 
 DEFAULT_COOKIE_MAX_AGE = 14 * 24 * 60 * 60
 """Fourteen days, as the official JavaScript SDK keeps its cart cookie."""
-
-_COOKIE_NAME = r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+"  # an HTTP token
 
 # ISO 4217: the currencies whose minor unit is not a hundredth.
 _EXPONENTS = {
@@ -138,16 +137,9 @@ class Settings:
         for name, path in (("success_path", success_path), ("cancel_path", cancel_path)):
             if not isinstance(path, str) or re.search(r"[\s#]", path):
                 raise InvalidRequestError(f"{name} must be a path such as '/cart', not {path!r}.")
-        if not isinstance(cookie_name, str) or not re.fullmatch(_COOKIE_NAME, cookie_name):
+        if not is_token(cookie_name):
             raise InvalidRequestError(f"cookie_name must be a cookie name, not {cookie_name!r}.")
-        if (
-            not isinstance(cookie_max_age, int)
-            or isinstance(cookie_max_age, bool)
-            or cookie_max_age < 0
-        ):
-            raise InvalidRequestError(
-                f"cookie_max_age must be a number of seconds (0 or more), not {cookie_max_age!r}."
-            )
+        integer("cookie_max_age", cookie_max_age, 0)
         if secure_cookie is not None and not isinstance(secure_cookie, bool):
             raise InvalidRequestError(
                 f"secure_cookie must be True, False or None, not {secure_cookie!r}."
