@@ -17,7 +17,13 @@ from quickshops.testing import SECRET_KEY, Emulator, async_client, client
 
 SITE = "https://shop.example"
 
-settings.configured or settings.configure()  # Django's responses read its settings
+
+
+@pytest.fixture(autouse=True)
+def django_settings() -> None:
+    """Django's responses read its settings: the defaults, unless already configured."""
+    if not settings.configured:
+        settings.configure()
 
 
 @pytest.mark.parametrize(

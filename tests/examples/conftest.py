@@ -15,25 +15,24 @@ import os
 import socket
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import httpx
 import pytest
-import uvicorn
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 
-from examples.storefront.app import WEBHOOK_PATH, create_app
-from quickshops import AsyncQuickshops
-from quickshops.testing import SECRET_KEY, Emulator, EmulatorServer
+from examples.orders import WEBHOOK_PATH, WEBHOOK_SECRET_ENV_VAR
+from tests.examples.shops import SHOPS, ShopClient, open_shop
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Iterator, Mapping
 
     from selenium.webdriver.chrome.webdriver import WebDriver
+
+    from quickshops.testing import EmulatorServer
 
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -80,17 +79,18 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_example(script: Path, log: Path) -> Iterator[str]:
-    """Run an example web server as ``python script`` with a free ``PORT``.
+def running_example(arguments: list[str], log: Path) -> Iterator[str]:
+    """Run an example web server as ``python *arguments`` with a free ``PORT``.
 
-    Yields its base URL once ``/`` answers 200; its output goes to ``log``. The
-    process is stopped on exit (terminated, then killed if it lingers).
+    ``{port}`` in an argument is the port. Yields the base URL once ``/`` answers 200;
+    the output goes to ``log``. The process is stopped on exit (terminated, then killed
+    if it lingers).
     """
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     with log.open("wb") as output:
         process = subprocess.Popen(
-            [sys.executable, str(script)],
+            [sys.executable, *(argument.format(port=port) for argument in arguments)],
             cwd=ROOT,
             env=example_environment(PORT=str(port)),
             stdin=subprocess.DEVNULL,
@@ -123,60 +123,42 @@ def wait_until_serving(url: str, process: subprocess.Popen[bytes]) -> None:
     pytest.fail(f"the example did not serve {url} within {STARTUP_SECONDS} s")
 
 
-@contextlib.contextmanager
-def serving_storefront(
-    make_client: Callable[[], AsyncQuickshops], *, webhook_secret: str | None = None
-) -> Iterator[str]:
-    """Serve the storefront with uvicorn on a free loopback port; yield its base URL.
-
-    uvicorn trusts ``X-Forwarded-Proto`` from 127.0.0.1 (its default), so a test can
-    pose as a TLS-terminating proxy to see the app as served over https.
-    """
-    config = uvicorn.Config(
-        create_app(make_client, webhook_secret=webhook_secret),
-        host="127.0.0.1",
-        port=0,
-        log_level="warning",
-        lifespan="on",
-        http="h11",
-        ws="none",
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name="storefront", daemon=True)
-    thread.start()
-    try:
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while not server.started:
-            if not thread.is_alive() or time.monotonic() > deadline:
-                pytest.fail("uvicorn did not start the storefront")
-            time.sleep(0.02)
-        port: int = server.servers[0].sockets[0].getsockname()[1]
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(SHUTDOWN_SECONDS)
-    assert not thread.is_alive(), "uvicorn did not stop"
-
-
-STOREFRONT_WEBHOOK_SECRET = "whsec_browser_test"
+SHOP_WEBHOOK_SECRET = "whsec_example_tests"
+SITE_URL = "http://127.0.0.1:8000"
 
 
 @pytest.fixture
-def storefront_url(quickshops_emulator: Emulator) -> Iterator[str]:
-    """The storefront and the test's emulator, both served on loopback.
+def shop_environment(
+    quickshops_server: EmulatorServer, monkeypatch: pytest.MonkeyPatch
+) -> EmulatorServer:
+    """The environment a shop reads, pointed at the test's emulator served on loopback.
 
-    The emulator serves its checkout pages and sends its webhooks to the storefront,
-    as Quickshops would: the whole purchase can be made in a browser.
+    ``QUICKSHOPS_API_KEY`` and ``QUICKSHOPS_BASE_URL`` (by `quickshops_server`), and the
+    shop's ``SITE_URL`` and ``QUICKSHOPS_WEBHOOK_SECRET``.
     """
-    with (
-        EmulatorServer(quickshops_emulator) as api,
-        serving_storefront(
-            lambda: AsyncQuickshops(api_key=SECRET_KEY, base_url=api.url),
-            webhook_secret=STOREFRONT_WEBHOOK_SECRET,
-        ) as url,
-    ):
-        quickshops_emulator.add_webhook(url + WEBHOOK_PATH, STOREFRONT_WEBHOOK_SECRET)
-        yield url
+    monkeypatch.setenv("SITE_URL", SITE_URL)
+    monkeypatch.setenv(WEBHOOK_SECRET_ENV_VAR, SHOP_WEBHOOK_SECRET)
+    quickshops_server.emulator.webhook_retry_delay = 0.0
+    return quickshops_server
+
+
+@pytest.fixture(params=SHOPS)
+def shop(
+    request: pytest.FixtureRequest,
+    shop_environment: EmulatorServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[ShopClient]:
+    """Each example shop under its framework's test client, on the test's emulator.
+
+    The emulator's webhooks are posted to the shop's endpoint through the test client.
+    """
+    with open_shop(request.param, monkeypatch) as shop:
+
+        def deliver(body: bytes, headers: Mapping[str, str]) -> int:
+            return shop.post_raw(WEBHOOK_PATH, body, headers).status
+
+        shop_environment.emulator.add_webhook(deliver, SHOP_WEBHOOK_SECRET)
+        yield shop
 
 
 @pytest.fixture

@@ -1,0 +1,1 @@
+"""A Django shop on `quickshops.storefront` (see ``views.py``)."""

@@ -1,1 +1,0 @@
-"""An async storefront built with Starlette, served by uvicorn."""
