@@ -19,13 +19,20 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import django
 import httpx
 import pytest
+from django.test import Client as DjangoClient
+from flask.testing import FlaskClient
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from starlette.testclient import TestClient
 
-from examples.orders import WEBHOOK_PATH, WEBHOOK_SECRET_ENV_VAR
-from tests.examples.shops import SHOPS, ShopClient, open_shop
+from examples.fastapi_app import create_app as create_fastapi_app
+from examples.flask_app import create_app as create_flask_app
+from examples.orders import WEBHOOK_PATH, OrderBook
+from quickshops import Quickshops
+from tests.examples.shops import ADAPTERS, SHOPS, ShopClient
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping
@@ -123,42 +130,92 @@ def wait_until_serving(url: str, process: subprocess.Popen[bytes]) -> None:
     pytest.fail(f"the example did not serve {url} within {STARTUP_SECONDS} s")
 
 
-SHOP_WEBHOOK_SECRET = "whsec_example_tests"
-SITE_URL = "http://127.0.0.1:8000"
+SHOP_WEBHOOK_SECRET = "whsec_test"
+"""The webhook secret each shop has in its tests (``QUICKSHOPS_WEBHOOK_SECRET``)."""
 
 
+# The three shops under their frameworks' test clients, as docs/django.md, docs/flask.md
+# and docs/fastapi.md show them: each on a client of the test's emulator, whose webhooks
+# it posts through the test client.
+
+
+# --8<-- [start:django]
 @pytest.fixture
-def shop_environment(
+def django_client(
     quickshops_server: EmulatorServer, monkeypatch: pytest.MonkeyPatch
-) -> EmulatorServer:
-    """The environment a shop reads, pointed at the test's emulator served on loopback.
+) -> Iterator[DjangoClient]:
+    """Django's test client of the shop, whose storefront calls the test's emulator."""
+    monkeypatch.setenv("SITE_URL", "http://127.0.0.1:8000")  # where checkout returns
+    monkeypatch.setenv("QUICKSHOPS_WEBHOOK_SECRET", "whsec_test")
+    monkeypatch.setenv("DJANGO_SETTINGS_MODULE", "examples.django_shop.settings")
+    django.setup()
+    from examples.django_shop import views
 
-    ``QUICKSHOPS_API_KEY`` and ``QUICKSHOPS_BASE_URL`` (by `quickshops_server`), and the
-    shop's ``SITE_URL`` and ``QUICKSHOPS_WEBHOOK_SECRET``.
-    """
-    monkeypatch.setenv("SITE_URL", SITE_URL)
-    monkeypatch.setenv(WEBHOOK_SECRET_ENV_VAR, SHOP_WEBHOOK_SECRET)
-    quickshops_server.emulator.webhook_retry_delay = 0.0
-    return quickshops_server
+    with Quickshops() as qs:  # QUICKSHOPS_API_KEY and _BASE_URL: quickshops_server's
+        monkeypatch.setattr(views, "shop", views.storefront(qs))
+        monkeypatch.setattr(views, "orders", OrderBook("whsec_test"))
+        client = DjangoClient(HTTP_HOST="127.0.0.1")
+
+        def deliver(body: bytes, headers: Mapping[str, str]) -> int:
+            response = client.post(
+                WEBHOOK_PATH, body, content_type="application/json", headers=dict(headers)
+            )
+            return int(response.status_code)
+
+        quickshops_server.emulator.add_webhook(deliver, "whsec_test")
+        yield client
+
+
+# --8<-- [end:django]
+
+
+# --8<-- [start:flask]
+@pytest.fixture
+def flask_client(
+    quickshops_server: EmulatorServer, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[FlaskClient]:
+    """Flask's test client of the shop, on a client of the test's emulator."""
+    monkeypatch.setenv("SITE_URL", "http://127.0.0.1:5000")  # where checkout returns
+    monkeypatch.setenv("QUICKSHOPS_WEBHOOK_SECRET", "whsec_test")
+    with Quickshops() as qs, create_flask_app(qs).test_client() as client:
+
+        def deliver(body: bytes, headers: Mapping[str, str]) -> int:
+            return client.post(WEBHOOK_PATH, data=body, headers=dict(headers)).status_code
+
+        quickshops_server.emulator.add_webhook(deliver, "whsec_test")
+        yield client
+
+
+# --8<-- [end:flask]
+
+
+# --8<-- [start:fastapi]
+@pytest.fixture
+def fastapi_client(
+    quickshops_server: EmulatorServer, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[TestClient]:
+    """FastAPI's (Starlette's) test client of the shop, its lifespan run, on the emulator."""
+    monkeypatch.setenv("SITE_URL", "http://127.0.0.1:8000")  # where checkout returns
+    monkeypatch.setenv("QUICKSHOPS_WEBHOOK_SECRET", "whsec_test")
+    with TestClient(create_fastapi_app(), follow_redirects=False) as client:
+
+        def deliver(body: bytes, headers: Mapping[str, str]) -> int:
+            response = client.post(WEBHOOK_PATH, content=body, headers=dict(headers))
+            return int(response.status_code)
+
+        quickshops_server.emulator.add_webhook(deliver, "whsec_test")
+        yield client
+
+
+# --8<-- [end:fastapi]
 
 
 @pytest.fixture(params=SHOPS)
-def shop(
-    request: pytest.FixtureRequest,
-    shop_environment: EmulatorServer,
-    monkeypatch: pytest.MonkeyPatch,
-) -> Iterator[ShopClient]:
-    """Each example shop under its framework's test client, on the test's emulator.
-
-    The emulator's webhooks are posted to the shop's endpoint through the test client.
-    """
-    with open_shop(request.param, monkeypatch) as shop:
-
-        def deliver(body: bytes, headers: Mapping[str, str]) -> int:
-            return shop.post_raw(WEBHOOK_PATH, body, headers).status
-
-        shop_environment.emulator.add_webhook(deliver, SHOP_WEBHOOK_SECRET)
-        yield shop
+def shop(request: pytest.FixtureRequest) -> ShopClient:
+    """Each shop under its framework's test client (the fixtures above), as a `ShopClient`."""
+    name: str = request.param
+    shop: ShopClient = ADAPTERS[name](request.getfixturevalue(f"{name}_client"))
+    return shop
 
 
 @pytest.fixture

@@ -1,10 +1,9 @@
 """The three example shops (Django, Flask, FastAPI), each through its framework's test client.
 
-Each shop builds its client from the environment that `shop_environment` in conftest.py
-points at the test's emulator. `open_shop` yields a `ShopClient`, one interface over
-Django's ``Client``, Flask's ``FlaskClient`` and Starlette's ``TestClient``, so that one
-suite (test_shops.py) holds all three to the same behaviour; `serve_shop` serves one
-over real HTTP on loopback, for the browser.
+conftest.py's ``django_client``, ``flask_client`` and ``fastapi_client`` fixtures give
+each shop under its framework's test client; a `ShopClient` (one of `ADAPTERS`) is one
+interface over the three, so that one suite (test_shops.py) holds them to the same
+behaviour. `serve_shop` serves a shop over real HTTP on loopback, for the browser.
 """
 
 from __future__ import annotations
@@ -169,6 +168,10 @@ class FastAPIShop:
         self.client.cookies.set(CART, value, domain=TEST_CLIENT_DOMAIN)
 
 
+ADAPTERS: dict[str, Any] = {"django": DjangoShop, "flask": FlaskShop, "fastapi": FastAPIShop}
+"""Each shop's `ShopClient`, by name, made from its framework's test client."""
+
+
 def django_views(monkeypatch: pytest.MonkeyPatch, qs: Quickshops) -> ModuleType:
     """The Django shop's views, its storefront calling through `qs`, its order book new.
 
@@ -184,30 +187,6 @@ def django_views(monkeypatch: pytest.MonkeyPatch, qs: Quickshops) -> ModuleType:
     monkeypatch.setattr(views, "shop", views.storefront(qs))
     monkeypatch.setattr(views, "orders", OrderBook(webhook_secret()))
     return views
-
-
-@contextlib.contextmanager
-def open_shop(name: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[ShopClient]:
-    """The shop called `name` under its framework's test client; closed on exit."""
-    if name == "fastapi":
-        from starlette.testclient import TestClient
-
-        from examples.fastapi_app import create_app
-
-        with TestClient(create_app(), follow_redirects=False) as client:
-            yield FastAPIShop(client)
-        return
-    with Quickshops() as qs:
-        if name == "django":
-            from django.test import Client
-
-            django_views(monkeypatch, qs)
-            yield DjangoShop(Client(HTTP_HOST="127.0.0.1"))
-        else:
-            from examples.flask_app import create_app as create_flask_app
-
-            with create_flask_app(qs).test_client() as flask_client:
-                yield FlaskShop(flask_client)
 
 
 @contextlib.contextmanager

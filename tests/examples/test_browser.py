@@ -35,7 +35,7 @@ MUG = "Enamel Mug"
 @pytest.fixture(params=SHOPS)
 def served_shop(
     request: pytest.FixtureRequest,
-    shop_environment: EmulatorServer,
+    quickshops_server: EmulatorServer,
     monkeypatch: pytest.MonkeyPatch,
 ) -> Iterator[tuple[str, str]]:
     """Each shop served on a free loopback port (its SITE_URL), the emulator's webhooks to it.
@@ -44,8 +44,9 @@ def served_shop(
     """
     port = free_port()
     monkeypatch.setenv("SITE_URL", f"http://127.0.0.1:{port}")
+    monkeypatch.setenv("QUICKSHOPS_WEBHOOK_SECRET", SHOP_WEBHOOK_SECRET)
     with serve_shop(request.param, port, monkeypatch) as url:
-        shop_environment.emulator.add_webhook(url + WEBHOOK_PATH, SHOP_WEBHOOK_SECRET)
+        quickshops_server.emulator.add_webhook(url + WEBHOOK_PATH, SHOP_WEBHOOK_SECRET)
         yield request.param, url
 
 
@@ -55,8 +56,14 @@ def line(name: str, quantity: int) -> str:
 
 
 def cart_lines(browser: WebDriver) -> list[str]:
-    """The lines the cart panel shows, as text."""
-    return [line.text for line in browser.find_elements(By.CSS_SELECTOR, "#cart li.line")]
+    """The lines the cart panel shows, as text, read in one script (no element handles).
+
+    Reading them in the page itself never holds a node of a page being replaced.
+    """
+    lines: list[str] = browser.execute_script(
+        "return Array.from(document.querySelectorAll('#cart li.line'), line => line.innerText)"
+    )
+    return lines
 
 
 def add_to_cart(browser: WebDriver, product_id: str, expected_lines: list[str]) -> None:
@@ -89,14 +96,14 @@ def click_and_wait(browser: WebDriver, selector: str, url_prefix: str) -> None:
 
 
 def test_a_shopper_buys_the_whole_way_in_a_browser(
-    browser: WebDriver, served_shop: tuple[str, str], shop_environment: EmulatorServer
+    browser: WebDriver, served_shop: tuple[str, str], quickshops_server: EmulatorServer
 ) -> None:
     """Products, cart, checkout on the emulator's page, Pay, and the paid, fulfilled order.
 
     Pressing Pay sends ``order.completed`` to the shop once; the success page shows
     what was bought and the order the webhook fulfilled, and the cart cookie is gone.
     """
-    emulator = shop_environment.emulator
+    emulator = quickshops_server.emulator
     name, shop_url = served_shop
     browser.get(f"{shop_url}/")
     assert browser.title == "Emulator Shop"
@@ -142,10 +149,10 @@ def test_a_shopper_buys_the_whole_way_in_a_browser(
 
 
 def test_buy_now_in_a_browser_leaves_the_cart_alone(
-    browser: WebDriver, served_shop: tuple[str, str], shop_environment: EmulatorServer
+    browser: WebDriver, served_shop: tuple[str, str], quickshops_server: EmulatorServer
 ) -> None:
     """The "Buy now" button goes straight to a checkout of one product; the cart keeps its line."""
-    emulator = shop_environment.emulator
+    emulator = quickshops_server.emulator
     _, shop_url = served_shop
     browser.get(f"{shop_url}/")
     add_to_cart(browser, DIGITAL_PRODUCT_ID, [line(GUIDE, 1)])

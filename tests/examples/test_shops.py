@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import os
 import re
 from typing import TYPE_CHECKING, Any
 
@@ -22,7 +23,6 @@ from quickshops.testing import DIGITAL_PRODUCT_ID, PHYSICAL_PRODUCT_ID, client
 from tests.examples.conftest import (
     ROOT,
     SHOP_WEBHOOK_SECRET,
-    SITE_URL,
     example_environment,
     running_example,
 )
@@ -92,7 +92,7 @@ def test_home_lists_the_products_and_an_empty_cart(shop: ShopClient) -> None:
 
 
 def test_add_to_cart_keeps_the_cart_in_the_helpers_cookie(
-    shop: ShopClient, shop_environment: EmulatorServer
+    shop: ShopClient, quickshops_server: EmulatorServer
 ) -> None:
     """Adding 303s home and sets ``qs_cart_id``: HttpOnly, SameSite=Lax, Path=/, 14 days."""
     added = add(shop, DIGITAL_PRODUCT_ID)
@@ -106,7 +106,7 @@ def test_add_to_cart_keeps_the_cart_in_the_helpers_cookie(
     for attribute in ("httponly", "samesite=lax", "path=/", "max-age=1209600"):
         assert attribute in cookie
     assert "secure" not in cookie.replace("samesite", "")  # SITE_URL is plain http
-    with client(shop_environment.emulator) as qs:
+    with client(quickshops_server.emulator) as qs:
         cart = qs.cart.get(cart_id)
     assert [(line.product_id, line.quantity) for line in cart.lines] == [(DIGITAL_PRODUCT_ID, 1)]
 
@@ -144,7 +144,7 @@ def test_a_stale_or_forged_cookie_starts_a_new_cart(shop: ShopClient, cookie: st
 
 
 def test_checkout_303s_to_a_new_session_returning_to_the_site(
-    shop: ShopClient, shop_environment: EmulatorServer
+    shop: ShopClient, quickshops_server: EmulatorServer
 ) -> None:
     """Each "Checkout" makes a new session of the cart and 303s to it; it returns to SITE_URL."""
     add(shop, DIGITAL_PRODUCT_ID)
@@ -154,78 +154,45 @@ def test_checkout_303s_to_a_new_session_returning_to_the_site(
 
     assert first.status == second.status == 303
     assert session_id(first) != session_id(second)
-    with client(shop_environment.emulator) as qs:
+    with client(quickshops_server.emulator) as qs:
         details = qs.checkout.get_session(session_id(second))
     assert [(item.product_id, item.quantity) for item in details.line_items or ()] == [
         (DIGITAL_PRODUCT_ID, 1),
         (PHYSICAL_PRODUCT_ID, 1),
     ]
-    returns = {
-        (body["successUrl"], body["cancelUrl"])
-        for body in checkout_bodies(shop_environment.emulator)
-    }
-    assert returns == {(f"{SITE_URL}/success?session_id={{CHECKOUT_SESSION_ID}}", f"{SITE_URL}/")}
+    site = os.environ["SITE_URL"]
+    bodies = checkout_bodies(quickshops_server.emulator)
+    returns = {(body["successUrl"], body["cancelUrl"]) for body in bodies}
+    assert returns == {(f"{site}/success?session_id={{CHECKOUT_SESSION_ID}}", f"{site}/")}
 
 
 def test_checkout_without_a_cart_goes_back_home(
-    shop: ShopClient, shop_environment: EmulatorServer
+    shop: ShopClient, quickshops_server: EmulatorServer
 ) -> None:
     """No cookie, a cookie naming no cart, or an empty cart: "Checkout" 303s home."""
     assert shop.post("/checkout").location == "/"
     shop.set_cart_cookie("cart_gone")
     assert shop.post("/checkout").location == "/"
-    with client(shop_environment.emulator) as qs:
+    with client(quickshops_server.emulator) as qs:
         empty = qs.cart.create()
     shop.set_cart_cookie(empty.id)
     assert shop.post("/checkout").location == "/"
-    assert checkout_bodies(shop_environment.emulator) == []
+    assert checkout_bodies(quickshops_server.emulator) == []
 
 
 def test_buy_now_303s_to_a_checkout_of_one_product(
-    shop: ShopClient, shop_environment: EmulatorServer
+    shop: ShopClient, quickshops_server: EmulatorServer
 ) -> None:
     """The "Buy now" button checks one product out without a cart, and sets no cookie."""
     bought = shop.post("/buy", {"product_id": PHYSICAL_PRODUCT_ID})
 
     assert bought.status == 303
     assert bought.set_cookie is None
-    with client(shop_environment.emulator) as qs:
+    with client(quickshops_server.emulator) as qs:
         details = qs.checkout.get_session(session_id(bought))
     assert [(item.product_id, item.quantity) for item in details.line_items or ()] == [
         (PHYSICAL_PRODUCT_ID, 1)
     ]
-
-
-def test_a_paid_checkout_shows_the_order_the_webhook_fulfilled_once(
-    shop: ShopClient, shop_environment: EmulatorServer
-) -> None:
-    """Paying sends order.completed, fulfilled once; the success page shows the order.
-
-    It shows what the checkout session says was bought, the order the webhook
-    fulfilled, and forgets the cart cookie.
-    """
-    emulator = shop_environment.emulator
-    add(shop, DIGITAL_PRODUCT_ID)
-    add(shop, PHYSICAL_PRODUCT_ID)
-    paying = session_id(shop.post("/checkout"))
-    emulator.complete_session(paying, customer_email="ada@example.com")
-
-    page = shop.get("/success", {"session_id": paying})
-
-    [order] = emulator.orders
-    [delivery] = emulator.deliveries
-    assert ("order.completed", 200, 1) == (delivery.event, delivery.status, delivery.attempts)
-    assert page.status == 200
-    assert "Thank you!" in page.text
-    assert f"Checkout {paying}: paid, $32.49." in page.text
-    assert "Field Guide (e-book) &times; 1" in page.text
-    assert "Enamel Mug &times; 1" in page.text
-    assert f"Order {order['orderId']} is on its way." in page.text
-    assert page.set_cookie is not None
-    assert (
-        page.set_cookie.startswith(f'{CART_COOKIE}="";') or "max-age=0" in page.set_cookie.lower()
-    )
-    assert shop.cart_cookie() is None
 
 
 def test_an_unpaid_checkout_is_pending_and_keeps_the_cart(shop: ShopClient) -> None:
@@ -285,13 +252,13 @@ def test_the_webhook_refuses_what_it_cannot_verify(
     assert json.loads(shop.post_raw(WEBHOOK_PATH, body, signed).text)["fulfilled"] is True
 
 
-def test_other_events_are_acknowledged(shop: ShopClient, shop_environment: EmulatorServer) -> None:
+def test_other_events_are_acknowledged(shop: ShopClient, quickshops_server: EmulatorServer) -> None:
     """A subscription event is verified and acknowledged; nothing is fulfilled."""
     from quickshops.testing import MEMBER_SESSION_ID
 
-    shop_environment.emulator.cancel_subscription(MEMBER_SESSION_ID)
+    quickshops_server.emulator.cancel_subscription(MEMBER_SESSION_ID)
 
-    [delivery] = shop_environment.emulator.deliveries
+    [delivery] = quickshops_server.emulator.deliveries
     assert ("subscription.cancelled", 200) == (delivery.event, delivery.status)
 
 
@@ -311,10 +278,10 @@ def test_a_blank_session_id_is_a_400_page(shop: ShopClient) -> None:
 
 
 def test_an_api_outage_is_a_502_page_with_the_request_id(
-    shop: ShopClient, shop_environment: EmulatorServer
+    shop: ShopClient, quickshops_server: EmulatorServer
 ) -> None:
     """When the API keeps failing, the page says so (status, request id), no traceback."""
-    emulator = shop_environment.emulator
+    emulator = quickshops_server.emulator
     emulator.faults.fail_next("*", times=20, status=503)
 
     outage = shop.post("/buy", {"product_id": DIGITAL_PRODUCT_ID})
@@ -354,30 +321,13 @@ def test_the_pages_escape_text_from_the_api() -> None:
     assert 'value="p&quot;&gt;&lt;script&gt;"' in html
 
 
-def test_fastapi_serves_the_catalogue_as_json_through_the_models(
-    shop_environment: EmulatorServer,
-) -> None:
-    """``/api/catalog`` returns the SDK's `Catalog` as FastAPI's response model."""
-    from starlette.testclient import TestClient
-
-    from examples.fastapi_app import create_app
-
-    with TestClient(create_app()) as test_client:
-        catalog = test_client.get("/api/catalog").json()
-
-    assert catalog["store"]["name"] == "Emulator Shop"
-    assert {product["id"] for product in catalog["products"]} >= {DIGITAL_PRODUCT_ID}
-    assert catalog["products"][0]["price_in_cents"] == 1999  # as Model.to_dict() gives it
-    assert "request_id" not in catalog["store"]
-
-
 def test_a_shop_without_a_webhook_secret_says_what_to_set(
-    shop_environment: EmulatorServer, monkeypatch: pytest.MonkeyPatch
+    quickshops_server: EmulatorServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Without QUICKSHOPS_WEBHOOK_SECRET the shop does not start, and says why."""
     from examples.flask_app import create_app
 
-    monkeypatch.delenv("QUICKSHOPS_WEBHOOK_SECRET")
+    monkeypatch.delenv("QUICKSHOPS_WEBHOOK_SECRET", raising=False)
 
     with pytest.raises(RuntimeError, match="Set QUICKSHOPS_WEBHOOK_SECRET"):
         create_app()
