@@ -18,7 +18,6 @@ from quickshops.testing import SECRET_KEY, Emulator, async_client, client
 SITE = "https://shop.example"
 
 
-
 @pytest.fixture(autouse=True)
 def django_settings() -> None:
     """Django's responses read its settings: the defaults, unless already configured."""
