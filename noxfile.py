@@ -15,7 +15,7 @@
 - ``docs``: the documentation site, built with ``--strict`` (on Python 3.11 or newer).
 - ``build``: the sdist and the wheel, checked by twine; the fast test suite then runs
   from the unpacked sdist against the installed wheel.
-- ``examples``: the examples against the emulator, the storefront in headless Chromium.
+- ``examples``: the examples against the emulator, each shop also in headless Chromium.
 - ``reliability``: faults, load and hostile input against loopback servers.
 - ``bench_smoke``: a quick benchmark run, to show that the benchmarks still run.
 
@@ -203,7 +203,7 @@ def build(session: nox.Session) -> None:
 
 @nox.session
 def examples(session: nox.Session) -> None:
-    """Run every example against the emulator, the storefront in headless Chromium."""
+    """Run every example against the emulator, each shop also in headless Chromium."""
     install(session, "tests")
     session.run("pytest", "-m", "examples", "tests/examples", *session.posargs)
 

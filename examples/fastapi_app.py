@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 MAX_FORM_BYTES = 4096  # the forms carry one product id
 
 
+# --8<-- [start:lifespan]
 class State(TypedDict):
     """What the lifespan shares with every request, as ``request.state``."""
 
@@ -65,6 +66,10 @@ Shop = Annotated[AsyncStorefront, Depends(storefront)]
 router = APIRouter()
 
 
+# --8<-- [end:lifespan]
+
+
+# --8<-- [start:home]
 @router.get("/", response_class=HTMLResponse)
 async def home(request: Request, shop: Shop) -> str:
     """The store, its products and the visitor's cart."""
@@ -77,6 +82,10 @@ async def catalog(shop: Shop) -> Catalog:
     return await shop.load_catalog()
 
 
+# --8<-- [end:home]
+
+
+# --8<-- [start:cart]
 @router.post("/cart/add")
 async def add_to_cart(request: Request, shop: Shop) -> Response:
     """Add one of the posted product to the cart (a new cart if needed); 303 to ``/``."""
@@ -87,6 +96,10 @@ async def add_to_cart(request: Request, shop: Shop) -> Response:
     return response
 
 
+# --8<-- [end:cart]
+
+
+# --8<-- [start:checkout]
 @router.post("/buy")
 async def buy_now(request: Request, shop: Shop) -> Response:
     """303 to a checkout of one of the posted product, without a cart."""
@@ -104,6 +117,10 @@ async def checkout(request: Request, shop: Shop) -> Response:
     return RedirectResponse(session.url, status_code=303)
 
 
+# --8<-- [end:checkout]
+
+
+# --8<-- [start:success]
 @router.get("/success", response_class=HTMLResponse)
 async def success(request: Request, shop: Shop, session_id: str = "") -> Response:
     """Where a paid checkout returns: what was bought; the cart cookie forgotten."""
@@ -115,6 +132,10 @@ async def success(request: Request, shop: Shop, session_id: str = "") -> Respons
     return response
 
 
+# --8<-- [end:success]
+
+
+# --8<-- [start:webhook]
 @router.post(WEBHOOK_PATH)
 async def receive_webhook(request: Request) -> Response:
     """Verify a Quickshops webhook and fulfil each order once."""
@@ -123,12 +144,20 @@ async def receive_webhook(request: Request) -> Response:
     return JSONResponse(body, status_code=status)
 
 
+# --8<-- [end:webhook]
+
+
+# --8<-- [start:errors]
 async def quickshops_error(request: Request, error: Exception) -> Response:
     """400 for a request the API refused, 502 when it failed."""
     status, page = pages.problem(error)
     return HTMLResponse(page, status_code=status)
 
 
+# --8<-- [end:errors]
+
+
+# --8<-- [start:form]
 async def read_form(request: Request) -> dict[str, str]:
     """Parse a small urlencoded form (FastAPI's ``Form`` would need python-multipart)."""
     body = await request.body()
@@ -137,6 +166,10 @@ async def read_form(request: Request) -> dict[str, str]:
     return dict(urllib.parse.parse_qsl(body.decode("utf-8", "replace"), max_num_fields=10))
 
 
+# --8<-- [end:form]
+
+
+# --8<-- [start:app]
 def create_app() -> FastAPI:
     """Build the shop; its client is made from the environment at startup."""
     app = FastAPI(lifespan=lifespan, docs_url=None, redoc_url=None)
@@ -149,7 +182,12 @@ app = create_app()
 """The app, for ``uvicorn examples.fastapi_app:app``."""
 
 
+# --8<-- [end:app]
+
+
+# --8<-- [start:main]
 if __name__ == "__main__":
     port = os.environ.get("PORT", "8000")
     with emulator_unless_configured(port):
         uvicorn.run(app, host="127.0.0.1", port=int(port))  # loopback only
+# --8<-- [end:main]

@@ -36,6 +36,7 @@ def webhook_secret() -> str:
     return secret
 
 
+# --8<-- [start:orderbook]
 class OrderBook:
     """The orders a shop fulfilled, by order id, each fulfilled once.
 
@@ -89,3 +90,6 @@ class OrderBook:
             if (order.customer_email, order.amount_in_cents) == wanted:
                 return order
         return None
+
+
+# --8<-- [end:orderbook]

@@ -9,7 +9,12 @@ Every ```python block of the README and of every page under docs/ runs as writte
   environment (``QUICKSHOPS_API_KEY``, ``QUICKSHOPS_BASE_URL``), as the README's are.
 
 A block written right after ``<!-- not-run: <reason> -->`` (a web-framework fragment,
-which needs a framework and a server around it) is left out here by design.
+which needs a framework and a server around it) is left out here by design. A block
+made only of a pymdownx.snippets include (``--8<--``, then one ``path`` or
+``path:name`` a line, then ``--8<--``) shows a file of the examples, or a section of one
+(between ``# --8<-- [start:name]`` and ``# --8<-- [end:name]``): the examples' own suite
+(tests/examples) runs that code, and here each include must name a file and section
+that exist. (That form does not parse as Python, so ruff's formatter leaves it alone.)
 
 What an executed block prints is checked against its annotations. A ``print(...)``
 statement whose last line ends in a comment is annotated, and the comment says what it
@@ -71,10 +76,20 @@ BLOCKS = [
     for text in [page.read_text(encoding="utf-8")]
     for index, match in enumerate(BLOCK.finditer(text))
 ]
-NOT_RUN = [
-    (f"{page}-{index}", reason, code) for page, index, reason, code in BLOCKS if reason is not None
+INCLUDE = re.compile(r"\A--8<--\n(?P<lines>(?:[\w./-]+(?::[\w-]+)?\n)+)--8<--\n\Z")
+# (page, path, section) for every file a block of includes shows.
+INCLUDES = [
+    (page, path, section or None)
+    for page, _, _, code in BLOCKS
+    for match in [INCLUDE.match(code.lstrip("\n"))]
+    if match is not None
+    for path, _, section in (line.partition(":") for line in match["lines"].splitlines())
 ]
-RUN = [(f"{page}-{index}", code) for page, index, reason, code in BLOCKS if reason is None]
+SHOWN = [block for block in BLOCKS if not INCLUDE.match(block[3].lstrip("\n"))]
+NOT_RUN = [
+    (f"{page}-{index}", reason, code) for page, index, reason, code in SHOWN if reason is not None
+]
+RUN = [(f"{page}-{index}", code) for page, index, reason, code in SHOWN if reason is None]
 TEST_MODULES = [(name, code) for name, code in RUN if TEST_FUNCTION.search(code)]
 SCRIPTS = [(name, code) for name, code in RUN if not TEST_FUNCTION.search(code)]
 
@@ -141,11 +156,24 @@ def test_docs_have_examples() -> None:
     assert len(SCRIPTS) >= 30
     assert len(TEST_MODULES) >= 2
     assert sum(len(annotated_prints(code)) for _, code in SCRIPTS) >= 60
-    pages = {name.rpartition("-")[0] for name, _ in RUN}
+    pages = {name.rpartition("-")[0] for name, _ in RUN} | {page for page, _, _ in INCLUDES}
     assert len([name for name, _ in SCRIPTS if name.startswith("README.md-")]) >= 4
     guides = {p.relative_to(ROOT).as_posix() for p in PAGES if p.parent == DOCS}
     # The command line page shows shell sessions; the figures pages show tables.
     assert guides - pages == {"docs/cli.md", "docs/performance.md", "docs/reliability.md"}
+
+
+def test_included_examples_exist_with_their_sections() -> None:
+    """Each included file is one the examples' suite runs, with the section it names."""
+    assert len(INCLUDES) >= 6
+    for page, path, section in INCLUDES:
+        where = ROOT / path
+        assert where.is_file(), f"{page} includes {path}, which does not exist"
+        assert where.parts[len(ROOT.parts)] in {"examples", "tests"}, (page, path)
+        if section is not None:
+            text = where.read_text(encoding="utf-8")
+            for marker in (f"# --8<-- [start:{section}]", f"# --8<-- [end:{section}]"):
+                assert text.count(marker) == 1, f"{page}: {path} has no one {marker!r}"
 
 
 def test_not_run_blocks_are_rare_and_explained() -> None:

@@ -8,6 +8,7 @@ storefront reads ``SITE_URL``, where the checkout returns. A test swaps `shop` a
 `orders` for its own: ``storefront(client)`` and ``OrderBook(secret)``.
 """
 
+# --8<-- [start:client]
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -39,6 +40,10 @@ shop = storefront(Quickshops())
 orders = OrderBook(webhook_secret())
 
 
+# --8<-- [end:client]
+
+
+# --8<-- [start:home]
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """The store, its products and the visitor's cart."""
@@ -47,6 +52,10 @@ def home(request: HttpRequest) -> HttpResponse:
     return HttpResponse(page)
 
 
+# --8<-- [end:home]
+
+
+# --8<-- [start:add-to-cart]
 @require_POST
 def add_to_cart(request: HttpRequest) -> HttpResponse:
     """Add one of the posted product to the cart (a new cart if needed); 303 to ``/``."""
@@ -56,6 +65,10 @@ def add_to_cart(request: HttpRequest) -> HttpResponse:
     return response
 
 
+# --8<-- [end:add-to-cart]
+
+
+# --8<-- [start:checkout]
 @require_POST
 def buy_now(request: HttpRequest) -> HttpResponse:
     """303 to a checkout of one of the posted product, without a cart."""
@@ -71,6 +84,10 @@ def checkout(request: HttpRequest) -> HttpResponse:
     return see_other(shop.checkout_cart(cart.id).url)
 
 
+# --8<-- [end:checkout]
+
+
+# --8<-- [start:success]
 @require_GET
 def success(request: HttpRequest) -> HttpResponse:
     """Where a paid checkout returns: what was bought; the cart cookie forgotten."""
@@ -81,6 +98,10 @@ def success(request: HttpRequest) -> HttpResponse:
     return response
 
 
+# --8<-- [end:success]
+
+
+# --8<-- [start:webhook]
 @csrf_exempt  # Quickshops signs its webhooks instead
 @require_POST
 def receive_webhook(request: HttpRequest) -> HttpResponse:
@@ -89,6 +110,10 @@ def receive_webhook(request: HttpRequest) -> HttpResponse:
     return JsonResponse(body, status=status)
 
 
+# --8<-- [end:webhook]
+
+
+# --8<-- [start:see-other]
 def see_other(url: str) -> HttpResponse:
     """A 303 to `url`: after a POST, the browser follows it with a GET."""
     response = HttpResponseRedirect(url)
@@ -96,6 +121,10 @@ def see_other(url: str) -> HttpResponse:
     return response
 
 
+# --8<-- [end:see-other]
+
+
+# --8<-- [start:errors]
 class QuickshopsErrors:
     """Middleware: an error of the API is a 400 page (refused) or a 502 (failed)."""
 
@@ -112,3 +141,6 @@ class QuickshopsErrors:
             return None
         status, page = pages.problem(exception)
         return HttpResponse(page, status=status)
+
+
+# --8<-- [end:errors]
