@@ -25,6 +25,7 @@ from ._constants import (
 )
 from ._exceptions import InsecureHTTPWarning, InvalidAPIKeyError, InvalidRequestError
 from ._stack import as_timeout
+from ._storage import storage_url
 from ._version import __version__
 
 if TYPE_CHECKING:
@@ -154,6 +155,10 @@ def _allow_insecure_http(value: bool) -> bool:
 
 def _instant_retries(value: bool) -> bool:
     return resolve_flag("instant_retries", value)
+
+
+def _rate_limit_storage(value: str | None) -> str | None:
+    return storage_url("rate_limit_storage", value)
 
 
 def resolve_max_retries(max_retries: int) -> int:
@@ -364,6 +369,16 @@ class ClientConfig:
             "turn it on",
         ),
     )
+    rate_limit_storage: str | None = attrs.field(
+        default=None,
+        converter=_rate_limit_storage,
+        metadata=_docs(
+            "`None` (in-process)",
+            "a storage URL (`redis://host:6379/0`, `rediss://`, `valkey://`) through which "
+            "every client of the same key and base URL shares rate-limit pauses and pacing, "
+            "in any process; needs `quickshops[redis]`",
+        ),
+    )
 
     key_source: str = attrs.field(init=False, eq=False)
     """Where the key came from, for the hint of an authentication error."""
@@ -429,3 +444,4 @@ class ClientOptions(TypedDict, total=False):
     max_response_bytes: int | None
     allow_insecure_http: bool
     instant_retries: bool
+    rate_limit_storage: str | None

@@ -159,6 +159,10 @@ class RateLimits:
             with self._lock:
                 gate.interval = max(gate.floor, gate.interval * SPEED_UP)
 
+    def accepted_between(self, route: str, start: float, end: float) -> int:
+        """How many calls of `route` the API accepted after `start`, up to `end`."""
+        return sum(1 for at in tuple(self._successes.get(route, ())) if start < at <= end)
+
     def refused(self, route: str, pause: float, sent_at: float) -> None:
         """Note that the API refused a call of `route`, asking to wait `pause` seconds.
 

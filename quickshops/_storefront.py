@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from ._args import integer
 from ._config import is_token, positive_seconds
 from ._exceptions import InvalidRequestError
+from ._storage import storage_url
 
 if TYPE_CHECKING:
     from types import TracebackType
@@ -133,6 +134,7 @@ class Settings:
         cookie_max_age: int,
         secure_cookie: bool | None,
         catalog_max_age: float,
+        catalog_storage: str | None = None,
     ) -> None:
         for name, path in (("success_path", success_path), ("cancel_path", cancel_path)):
             if not isinstance(path, str) or re.search(r"[\s#]", path):
@@ -156,6 +158,12 @@ class Settings:
         self.cookie_max_age = cookie_max_age
         self.secure_cookie = secure_cookie
         self.catalog_max_age = float(catalog_max_age)
+        self.catalog_storage = storage_url("catalog_storage", catalog_storage)
+        if self.catalog_storage is not None and not self.catalog_max_age:
+            raise InvalidRequestError(
+                "catalog_storage keeps the catalogue for catalog_max_age seconds: set "
+                "catalog_max_age too (60, say)."
+            )
 
     @property
     def site_url(self) -> str:

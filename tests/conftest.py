@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import importlib
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
+
+from tests.redis_server import RedisServer, running_redis
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 pytest_plugins = ["quickshops.testing.pytest_plugin"]
 
@@ -45,3 +50,10 @@ def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 def http_library(request: pytest.FixtureRequest) -> Any:
     """An HTTP library the SDK reads: httpx2 (its own), then httpx (in a caller's client)."""
     return importlib.import_module(request.param)
+
+
+@pytest.fixture
+def redis_server() -> Iterator[RedisServer]:
+    """A redis-server of the test's own on a free loopback port (``.url``), stopped after."""
+    with running_redis() as server:
+        yield server

@@ -19,7 +19,7 @@ call reads top to bottom, its state in its `Call`:
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .._constants import ERROR_BODY_BYTES
 from .._deadline import CURRENT, Clock, Deadline, skips_waits
@@ -46,11 +46,10 @@ from .._stack import library_of
 from ._backend import AsyncOwnClient
 
 if TYPE_CHECKING:
-    from typing import Any
-
     from .._config import ClientConfig
     from .._request import Call
     from .._stack import AsyncHTTPClient
+    from ._fleet import AsyncFleetLimits
 
 T = TypeVar("T")
 
@@ -87,6 +86,8 @@ class AsyncSharedState:
         """The rate-limit pauses of every route, shared by the client's calls and copies."""
         self.loop: AsyncLoopGuard = AsyncLoopGuard()
         """The event loop the pool belongs to: the first that used it."""
+        self.fleets: dict[tuple[str, str], AsyncFleetLimits] = {}
+        """The pauses shared through a storage, by storage URL and key scope."""
         self.closed: bool = False
         """Whether it was closed from another event loop (the client cannot tell)."""
 
@@ -103,6 +104,20 @@ class AsyncSharedState:
             raise other_loop_error(call.route)
         return self.client
 
+    def fleet(self, config: ClientConfig) -> AsyncFleetLimits | None:
+        """The pauses `config` shares through its ``rate_limit_storage``, if it names one."""
+        url = config.rate_limit_storage
+        if url is None:
+            return None
+        from .._storage import scope  # here: only a client with a storage needs them
+        from ._fleet import AsyncFleetLimits
+
+        key = (url, scope(config.api_key, config.base_url))
+        fleet = self.fleets.get(key)
+        if fleet is None:
+            fleet = self.fleets[key] = AsyncFleetLimits(url, key[1], self.limits)
+        return fleet
+
     async def aclose(self) -> None:
         """Close the client if the SDK made it; safe to call twice.
 
@@ -111,6 +126,8 @@ class AsyncSharedState:
                 ends its connections as far as it can (their sockets are shut down).
 
         """
+        for fleet in self.fleets.values():
+            await fleet.aclose()
         if self.make is None:
             return
         if self.loop.is_foreign_to_close():
@@ -129,6 +146,8 @@ class AsyncSender:
         self.config = config
         self.builder: RequestBuilder = RequestBuilder(shared.library, config)
         """Builds each call's request, with the client's headers merged once."""
+        self.fleet: AsyncFleetLimits | None = shared.fleet(config)
+        """The rate-limit pauses shared through ``rate_limit_storage``, if set."""
 
     async def send(self, call: Call[T]) -> T:
         """Send `call` within its total bound, retrying by the policy, and read its answer."""
@@ -189,9 +208,12 @@ class AsyncSender:
 
         It first waits for the route's rate-limit turn, if the route is paced.
         """
-        shared = self.shared
+        shared, fleet = self.shared, self.fleet
         limits, deadline = shared.limits, call.deadline
-        if limits.is_paced(call.route):
+        if fleet is not None and fleet.usable():
+            if not await fleet.wait(call, self._pause, skips_waits(self.config)):
+                await self._take_turn(limits, call)  # the storage failed: this process's own
+        elif limits.is_paced(call.route):
             await self._take_turn(limits, call)
         client = shared.get(call)
         start = clock()
@@ -208,6 +230,8 @@ class AsyncSender:
             refused = refusal_pause(response.status_code, response.headers)
             if refused is not None:
                 limits.refused(call.route, refused, sent_at)
+                if fleet is not None and fleet.usable():
+                    await fleet.refused(call.route, refused, sent_at)
             success = 200 <= response.status_code < 300
             try:
                 content = await self._read(response, call, success)
@@ -227,16 +251,20 @@ class AsyncSender:
         if not success:
             raise error_from_response(response, call, self.config, content)
         limits.succeeded(call.route)
+        if fleet is not None and fleet.counting:
+            await fleet.succeeded(call.route)
         return response, content
 
     async def _take_turn(self, limits: RateLimits, call: Call[T]) -> None:
         """Wait out the paced route's pause, then for the call's turn and its spacing."""
+        if not limits.is_paced(call.route):
+            return
         for wait in (limits.paused_for, limits.turn, limits.space):
             seconds = wait(call.route)
             if seconds:
                 await self._pause(seconds, call)
 
-    async def _pause(self, seconds: float, call: Call[T]) -> None:
+    async def _pause(self, seconds: float, call: Call[Any]) -> None:
         """Wait out the rate-limit pause of the call's route; it spends no retry."""
         if call.deadline is not None and seconds >= call.deadline.left():
             raise total_timeout_error(call, self.config)

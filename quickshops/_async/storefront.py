@@ -24,6 +24,7 @@ from ._client import AsyncQuickshops
 
 if TYPE_CHECKING:
     from .._models import Cart, CheckoutSession, CheckoutSessionDetails
+    from ._fleet import AsyncSharedCatalog
 
 __all__ = ["AsyncStorefront"]
 
@@ -59,6 +60,11 @@ class AsyncStorefront:
             `site_url` is https.
         catalog_max_age: Seconds `load_catalog` keeps the catalogue, shared by every
             call of this storefront; 0 keeps none.
+        catalog_storage: A storage URL (``redis://host:6379/0``, ``rediss://``,
+            ``valkey://``) where the catalogue is kept for `catalog_max_age`, shared by
+            every process that uses it, and refreshed by one of them at a time; None
+            (or ``memory://``) keeps it in this storefront. Needs
+            ``pip install "quickshops[redis]"``.
 
     Raises:
         InvalidRequestError: A client of the other kind, or an invalid argument.
@@ -75,6 +81,7 @@ class AsyncStorefront:
         cookie_max_age: int = DEFAULT_COOKIE_MAX_AGE,
         secure_cookie: bool | None = None,
         catalog_max_age: float = 0.0,
+        catalog_storage: str | None = None,
     ) -> None:
         if not isinstance(client, AsyncQuickshops):
             raise InvalidRequestError(
@@ -91,10 +98,23 @@ class AsyncStorefront:
             cookie_max_age=cookie_max_age,
             secure_cookie=secure_cookie,
             catalog_max_age=catalog_max_age,
+            catalog_storage=catalog_storage,
         )
         self._catalog: tuple[float, Catalog] | None = None
         self._refresh = AsyncLock()
         self._clock = time.monotonic
+        self._shared: AsyncSharedCatalog | None = None
+        if self._settings.catalog_storage is not None:
+            from .._storage import scope
+            from ._fleet import AsyncSharedCatalog
+
+            config = client._config
+            self._shared = AsyncSharedCatalog(
+                self._settings.catalog_storage,
+                scope(config.api_key, config.base_url),
+                self._settings.catalog_max_age,
+                self._clock,
+            )
 
     @property
     def site_url(self) -> str:
@@ -232,7 +252,10 @@ class AsyncStorefront:
         `APIConnectionError` or `APIResponseValidationError`, the store and the products
         are read instead, at once. Authentication, permission and rate-limit errors are
         not hidden. With `catalog_max_age`, the catalogue is kept that long and shared;
-        when it is stale, one call refreshes it while the others wait for it.
+        when it is stale, one call refreshes it while the others wait for it. With
+        `catalog_storage` too, it is kept in the storage and shared by every process,
+        one refreshing it at a time; a storage that cannot be reached fails no call
+        (the catalogue is then kept here, with one warning).
         """
         max_age = self._settings.catalog_max_age
         if not max_age:
@@ -244,6 +267,13 @@ class AsyncStorefront:
             kept = self._catalog  # refreshed, perhaps, while this call waited
             if kept is not None and self._clock() - kept[0] < max_age:
                 return kept[1]
+            shared = self._shared
+            if shared is not None and shared.usable():
+                found = await shared.get(self._fetch_catalog)
+                if found is not None:  # kept here until the shared one expires
+                    catalog, left = found
+                    self._catalog = (self._clock() - max_age + left, catalog)
+                    return catalog
             catalog = await self._fetch_catalog()
             self._catalog = (self._clock(), catalog)
             return catalog

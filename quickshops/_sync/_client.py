@@ -70,6 +70,12 @@ class Quickshops:
             moves past each wait instead, so ``total_timeout`` still counts it. The
             `quickshops.testing` clients have it on;
             `quickshops.testing.instant_retries` turns it on for every client.
+        rate_limit_storage: A storage URL (``redis://host:6379/0``, ``rediss://``,
+            ``valkey://``; ``memory://`` or None keeps them in the process): rate-limit
+            pauses and the pacing after them are then shared by every client of the
+            same key and base URL that uses it, in any process on any machine. Needs
+            ``pip install "quickshops[redis]"``. A storage that cannot be reached fails
+            no call: the client falls back to its own pauses, with one warning.
 
     Raises:
         InvalidAPIKeyError: No key, or one that does not start with ``qk_``.
@@ -111,6 +117,7 @@ class Quickshops:
         max_response_bytes: int | None = 32 * 1024 * 1024,
         allow_insecure_http: bool = False,
         instant_retries: bool = False,
+        rate_limit_storage: str | None = None,
     ) -> None:
         # The defaults are written out so that signatures and the reference show them;
         # tests/test_signatures.py holds them equal to ClientConfig's.
@@ -124,6 +131,7 @@ class Quickshops:
             max_response_bytes=max_response_bytes,
             allow_insecure_http=allow_insecure_http,
             instant_retries=instant_retries,
+            rate_limit_storage=rate_limit_storage,
         )
         if http_client is None:
             shared = SyncSharedState(make=partial(own_client, config.timeout))

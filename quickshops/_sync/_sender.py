@@ -21,7 +21,7 @@ call reads top to bottom, its state in its `Call`:
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .._constants import ERROR_BODY_BYTES
 from .._deadline import CURRENT, Clock, Deadline, skips_waits
@@ -48,11 +48,10 @@ from .._stack import library_of
 from ._backend import SyncOwnClient
 
 if TYPE_CHECKING:
-    from typing import Any
-
     from .._config import ClientConfig
     from .._request import Call
     from .._stack import HTTPClient
+    from ._fleet import FleetLimits
 
 T = TypeVar("T")
 
@@ -89,6 +88,8 @@ class SyncSharedState:
         """The rate-limit pauses of every route, shared by the client's calls and copies."""
         self.loop: SyncLoopGuard = SyncLoopGuard()
         """The event loop the pool belongs to: the first that used it."""
+        self.fleets: dict[tuple[str, str], FleetLimits] = {}
+        """The pauses shared through a storage, by storage URL and key scope."""
         self.closed: bool = False
         """Whether it was closed from another event loop (the client cannot tell)."""
 
@@ -105,6 +106,20 @@ class SyncSharedState:
             raise other_loop_error(call.route)
         return self.client
 
+    def fleet(self, config: ClientConfig) -> FleetLimits | None:
+        """The pauses `config` shares through its ``rate_limit_storage``, if it names one."""
+        url = config.rate_limit_storage
+        if url is None:
+            return None
+        from .._storage import scope  # here: only a client with a storage needs them
+        from ._fleet import FleetLimits
+
+        key = (url, scope(config.api_key, config.base_url))
+        fleet = self.fleets.get(key)
+        if fleet is None:
+            fleet = self.fleets[key] = FleetLimits(url, key[1], self.limits)
+        return fleet
+
     def close(self) -> None:
         """Close the client if the SDK made it; safe to call twice.
 
@@ -113,6 +128,8 @@ class SyncSharedState:
                 ends its connections as far as it can (their sockets are shut down).
 
         """
+        for fleet in self.fleets.values():
+            fleet.close()
         if self.make is None:
             return
         if self.loop.is_foreign_to_close():
@@ -131,6 +148,8 @@ class SyncSender:
         self.config = config
         self.builder: RequestBuilder = RequestBuilder(shared.library, config)
         """Builds each call's request, with the client's headers merged once."""
+        self.fleet: FleetLimits | None = shared.fleet(config)
+        """The rate-limit pauses shared through ``rate_limit_storage``, if set."""
 
     def send(self, call: Call[T]) -> T:
         """Send `call` within its total bound, retrying by the policy, and read its answer."""
@@ -189,9 +208,12 @@ class SyncSender:
 
         It first waits for the route's rate-limit turn, if the route is paced.
         """
-        shared = self.shared
+        shared, fleet = self.shared, self.fleet
         limits, deadline = shared.limits, call.deadline
-        if limits.is_paced(call.route):
+        if fleet is not None and fleet.usable():
+            if not fleet.wait(call, self._pause, skips_waits(self.config)):
+                self._take_turn(limits, call)  # the storage failed: this process's own
+        elif limits.is_paced(call.route):
             self._take_turn(limits, call)
         client = shared.get(call)
         start = clock()
@@ -208,6 +230,8 @@ class SyncSender:
             refused = refusal_pause(response.status_code, response.headers)
             if refused is not None:
                 limits.refused(call.route, refused, sent_at)
+                if fleet is not None and fleet.usable():
+                    fleet.refused(call.route, refused, sent_at)
             success = 200 <= response.status_code < 300
             try:
                 content = self._read(response, call, success)
@@ -227,16 +251,20 @@ class SyncSender:
         if not success:
             raise error_from_response(response, call, self.config, content)
         limits.succeeded(call.route)
+        if fleet is not None and fleet.counting:
+            fleet.succeeded(call.route)
         return response, content
 
     def _take_turn(self, limits: RateLimits, call: Call[T]) -> None:
         """Wait out the paced route's pause, then for the call's turn and its spacing."""
+        if not limits.is_paced(call.route):
+            return
         for wait in (limits.paused_for, limits.turn, limits.space):
             seconds = wait(call.route)
             if seconds:
                 self._pause(seconds, call)
 
-    def _pause(self, seconds: float, call: Call[T]) -> None:
+    def _pause(self, seconds: float, call: Call[Any]) -> None:
         """Wait out the rate-limit pause of the call's route; it spends no retry."""
         if call.deadline is not None and seconds >= call.deadline.left():
             raise total_timeout_error(call, self.config)
