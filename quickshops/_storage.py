@@ -105,13 +105,6 @@ _OPTIONS: dict[str, Any] = {
 }
 
 
-def storage_errors() -> tuple[type[BaseException], ...]:
-    """What an unreachable or failing storage raises through redis-py."""
-    from redis.exceptions import RedisError
-
-    return (RedisError, OSError, TimeoutError)
-
-
 def scope(api_key: str, base_url: str) -> str:
     """The part of a key name that stands for one API key at one base URL: a keyed hash."""
     import hashlib

@@ -75,15 +75,34 @@ def test_nox_tests_on_every_classified_python(noxfile: ModuleType) -> None:
     assert list(noxfile.tests.python) == CLASSIFIED
 
 
+# The engines an extra offers, which the tests group pins (at a version the extra allows)
+# to test the SDK on them.
+ENGINES = {"redis"}
+
+
 def test_no_dev_tool_is_an_extra() -> None:
-    """Extras are for users: nothing from a dependency group is offered as one."""
+    """Extras are for users: nothing from a dependency group is offered as one, but engines."""
     tools = names([spec for group in GROUPS for spec in resolve(GROUPS, group)])
-    tools -= names(PROJECT["dependencies"])
+    tools -= names(PROJECT["dependencies"]) | ENGINES
     extras: dict[str, list[str]] = PROJECT.get("optional-dependencies", {})
     offered = {extra: names(specs) & (tools | {"quickshops"}) for extra, specs in extras.items()}
 
     assert {"mypy", "nox", "pytest", "ruff"} <= tools
     assert not any(offered.values()), f"extras offering dev tools: {offered}"
+
+
+def test_each_engine_is_an_extra_and_tested_at_a_version_it_allows() -> None:
+    """``quickshops[redis]`` offers redis-py; the tests pin a release that extra allows."""
+    extras: dict[str, list[str]] = PROJECT["optional-dependencies"]
+    offered = {
+        Requirement(spec).name: Requirement(spec) for specs in extras.values() for spec in specs
+    }
+    pinned = {Requirement(spec).name: Requirement(spec) for spec in resolve(GROUPS, "tests")}
+
+    assert set(offered) == ENGINES
+    for name in ENGINES:
+        (version,) = (spec.version for spec in pinned[name].specifier)
+        assert offered[name].specifier.contains(version), (name, version)
 
 
 def test_every_requirement_of_a_group_is_pinned() -> None:

@@ -35,7 +35,6 @@ from .._storage import (
     Outage,
     connect_async,
     safe,
-    storage_errors,
 )
 
 if TYPE_CHECKING:
@@ -148,9 +147,7 @@ class AsyncFleetLimits:
         if self._limits.now() >= until:
             del self._counting[route]
             return
-        epoch = self._epochs.get(route)
-        if epoch is not None:
-            await self._ask(ACCEPTED, route, epoch, 1)
+        await self._ask(ACCEPTED, route, self._epochs[route], 1)
 
     async def aclose(self) -> None:
         """Close the connections to the storage."""
@@ -183,11 +180,20 @@ class AsyncFleetLimits:
             if runner is None:
                 runner = self._scripts[script] = self._redis.register_script(script)
             answer = await runner(keys=[self._prefix + safe(route)], args=list(args))
-        except storage_errors() as error:
+        except Exception as error:  # whatever the storage does, the call goes on
             self._outage.failed(error)
+            await self._drop()
             return None
         self._outage.worked()
         return answer if answer is not None else 0
+
+    async def _drop(self) -> None:
+        """Close the connections to a storage that failed: new ones once it is back."""
+        storage, self._redis = self._redis, None
+        self._scripts.clear()
+        if storage is not None:
+            with contextlib.suppress(Exception):
+                await storage.aclose()
 
 
 class AsyncSharedCatalog:
@@ -240,8 +246,12 @@ class AsyncSharedCatalog:
                 locked = await self._redis.set(
                     self._key + ":refresh", token, nx=True, px=round(LOCK_SECONDS * 1000)
                 )
-            except storage_errors() as error:
+            except Exception as error:  # whatever the storage does, the call goes on
                 self._outage.failed(error)
+                storage, self._redis = self._redis, None
+                if storage is not None:
+                    with contextlib.suppress(Exception):
+                        await storage.aclose()
                 return None
             self._outage.worked()
             if locked:
@@ -253,11 +263,11 @@ class AsyncSharedCatalog:
         try:
             catalog = await fetch()
             raw = json.dumps(catalog.to_dict(wire=True), separators=(",", ":"))
-            with contextlib.suppress(*storage_errors()):
+            with contextlib.suppress(Exception):  # a storage failure fails no call
                 await self._redis.set(self._key, raw, px=max(1, round(self._max_age * 1000)))
             return catalog
         finally:
-            with contextlib.suppress(*storage_errors()):
+            with contextlib.suppress(Exception):  # a storage failure fails no call
                 await self._redis.register_script(RELEASE)(
                     keys=[self._key + ":refresh"], args=[token]
                 )

@@ -49,7 +49,7 @@ if TYPE_CHECKING:
     from .._config import ClientConfig
     from .._request import Call
     from .._stack import AsyncHTTPClient
-    from ._fleet import AsyncFleetLimits
+    from ._fleet import AsyncFleetLimits, AsyncSharedCatalog
 
 T = TypeVar("T")
 
@@ -88,6 +88,8 @@ class AsyncSharedState:
         """The event loop the pool belongs to: the first that used it."""
         self.fleets: dict[tuple[str, str], AsyncFleetLimits] = {}
         """The pauses shared through a storage, by storage URL and key scope."""
+        self.storages: list[AsyncFleetLimits | AsyncSharedCatalog] = []
+        """What talks to a storage for the client (its storefronts too): closed with it."""
         self.closed: bool = False
         """Whether it was closed from another event loop (the client cannot tell)."""
 
@@ -116,6 +118,7 @@ class AsyncSharedState:
         fleet = self.fleets.get(key)
         if fleet is None:
             fleet = self.fleets[key] = AsyncFleetLimits(url, key[1], self.limits)
+            self.storages.append(fleet)
         return fleet
 
     async def aclose(self) -> None:
@@ -126,8 +129,8 @@ class AsyncSharedState:
                 ends its connections as far as it can (their sockets are shut down).
 
         """
-        for fleet in self.fleets.values():
-            await fleet.aclose()
+        for storage in self.storages:
+            await storage.aclose()
         if self.make is None:
             return
         if self.loop.is_foreign_to_close():

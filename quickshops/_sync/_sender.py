@@ -51,7 +51,7 @@ if TYPE_CHECKING:
     from .._config import ClientConfig
     from .._request import Call
     from .._stack import HTTPClient
-    from ._fleet import FleetLimits
+    from ._fleet import FleetLimits, SharedCatalog
 
 T = TypeVar("T")
 
@@ -90,6 +90,8 @@ class SyncSharedState:
         """The event loop the pool belongs to: the first that used it."""
         self.fleets: dict[tuple[str, str], FleetLimits] = {}
         """The pauses shared through a storage, by storage URL and key scope."""
+        self.storages: list[FleetLimits | SharedCatalog] = []
+        """What talks to a storage for the client (its storefronts too): closed with it."""
         self.closed: bool = False
         """Whether it was closed from another event loop (the client cannot tell)."""
 
@@ -118,6 +120,7 @@ class SyncSharedState:
         fleet = self.fleets.get(key)
         if fleet is None:
             fleet = self.fleets[key] = FleetLimits(url, key[1], self.limits)
+            self.storages.append(fleet)
         return fleet
 
     def close(self) -> None:
@@ -128,8 +131,8 @@ class SyncSharedState:
                 ends its connections as far as it can (their sockets are shut down).
 
         """
-        for fleet in self.fleets.values():
-            fleet.close()
+        for storage in self.storages:
+            storage.close()
         if self.make is None:
             return
         if self.loop.is_foreign_to_close():

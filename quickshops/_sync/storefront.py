@@ -66,7 +66,7 @@ class Storefront:
             ``valkey://``) where the catalogue is kept for `catalog_max_age`, shared by
             every process that uses it, and refreshed by one of them at a time; None
             (or ``memory://``) keeps it in this storefront. Needs
-            ``pip install "quickshops[redis]"``.
+            ``pip install "quickshops[redis]"``; its connections close with the client.
 
     Raises:
         InvalidRequestError: A client of the other kind, or an invalid argument.
@@ -117,6 +117,7 @@ class Storefront:
                 self._settings.catalog_max_age,
                 self._clock,
             )
+            client._shared.storages.append(self._shared)  # closed with the client
 
     @property
     def site_url(self) -> str:
