@@ -8,7 +8,16 @@ into the one table of targets.
 from __future__ import annotations
 
 from ..harness import Case
-from . import catalogue, concurrency, construction, facade, imports, memory, per_call
+from . import (
+    catalogue,
+    concurrency,
+    construction,
+    facade,
+    imports,
+    memory,
+    per_call,
+    shared_storage,
+)
 
 CASES: tuple[Case, ...] = (
     per_call,
@@ -17,5 +26,6 @@ CASES: tuple[Case, ...] = (
     facade,
     imports,
     concurrency,
+    shared_storage,
     memory,
 )

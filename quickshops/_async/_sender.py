@@ -214,7 +214,9 @@ class AsyncSender:
         shared, fleet = self.shared, self.fleet
         limits, deadline = shared.limits, call.deadline
         if fleet is not None and fleet.usable():
-            if not await fleet.wait(call, self._pause, skips_waits(self.config)):
+            if fleet.clear(call.route):
+                pass
+            elif not await fleet.wait(call, self._pause, skips_waits(self.config)):
                 await self._take_turn(limits, call)  # the storage failed: this process's own
         elif limits.is_paced(call.route):
             await self._take_turn(limits, call)
