@@ -51,6 +51,7 @@ TOKEN_REPLACEMENTS = {
     "AsyncQuickshops": "Quickshops",
     "AsyncStorefront": "Storefront",
     "AsyncFleetLimits": "FleetLimits",
+    "AsyncStorage": "Storage",
     "AsyncPause": "SyncPause",
     "AsyncFetch": "SyncFetch",
     "AsyncSharedCatalog": "SharedCatalog",

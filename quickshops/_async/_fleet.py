@@ -52,7 +52,54 @@ LOCK_POLL = 0.05
 """Seconds between looks at the catalogue while another client refreshes it."""
 
 
-class AsyncFleetLimits:
+class AsyncStorage:
+    """A storage at `url`, connected on first use, whose outages are noted.
+
+    Args:
+        url: The storage URL (``redis://...``).
+        what: The option that named it, for the outage's warning.
+        clock: Monotonic seconds, for the outage's quiet second.
+    """
+
+    def __init__(self, url: str, what: str, clock: Callable[[], float]) -> None:
+        self._url = url
+        self._outage = Outage(what, clock)
+        self._redis: Any = None
+        self._scripts: dict[str, Any] = {}
+
+    def usable(self) -> bool:
+        """Whether to ask the storage now (not during an outage's quiet second)."""
+        return self._outage.usable()
+
+    def _connection(self) -> Any:
+        """The redis-py client, made on first use (after a failure, a new one)."""
+        if self._redis is None:
+            self._redis = connect_async(self._url)
+        return self._redis
+
+    def _script(self, source: str) -> Any:
+        """The Lua `source` registered with the connection, once."""
+        runner = self._scripts.get(source)
+        if runner is None:
+            runner = self._scripts[source] = self._connection().register_script(source)
+        return runner
+
+    async def _failed(self, error: BaseException) -> None:
+        """Note the failure and drop the connections: new ones once it is back."""
+        self._outage.failed(error)
+        storage, self._redis = self._redis, None
+        self._scripts.clear()
+        if storage is not None:
+            with contextlib.suppress(Exception):
+                await storage.aclose()
+
+    async def aclose(self) -> None:
+        """Close the connections to the storage."""
+        if self._redis is not None:
+            await self._redis.aclose()
+
+
+class AsyncFleetLimits(AsyncStorage):
     """The rate-limit pauses of one key's routes, shared through the storage at `url`.
 
     Args:
@@ -63,19 +110,12 @@ class AsyncFleetLimits:
     """
 
     def __init__(self, url: str, scope: str, limits: RateLimits) -> None:
-        self._url = url
+        super().__init__(url, "rate_limit_storage", limits.now)
         self._prefix = f"{PREFIX}:rl:{scope}:"
         self._limits = limits
-        self._outage = Outage("rate_limit_storage", limits.now)
-        self._redis: Any = None
-        self._scripts: dict[str, Any] = {}
         self._fresh: dict[str, float] = {}  # route: until when it is known not to be paced
         self._epochs: dict[str, int] = {}  # route: the estimate this client added to
         self._counting: dict[str, float] = {}  # route: until when its successes are added
-
-    def usable(self) -> bool:
-        """Whether to ask the storage now (not during an outage's quiet second)."""
-        return self._outage.usable()
 
     @property
     def counting(self) -> bool:
@@ -154,11 +194,6 @@ class AsyncFleetLimits:
             return
         await self._ask(ACCEPTED, route, self._epochs[route], 1)
 
-    async def aclose(self) -> None:
-        """Close the connections to the storage."""
-        if self._redis is not None:
-            await self._redis.aclose()
-
     async def _add_accepted(self, route: str, epoch: int, age: int, pause: int) -> bool:
         """Add this client's accepted calls to the estimate of `epoch`, once.
 
@@ -179,29 +214,15 @@ class AsyncFleetLimits:
     async def _ask(self, script: str, route: str, *args: Any) -> Any:
         """Run `script` on the route's key; None when the storage failed (noted)."""
         try:
-            if self._redis is None:
-                self._redis = connect_async(self._url)
-            runner = self._scripts.get(script)
-            if runner is None:
-                runner = self._scripts[script] = self._redis.register_script(script)
-            answer = await runner(keys=[self._prefix + safe(route)], args=list(args))
+            answer = await self._script(script)(keys=[self._prefix + safe(route)], args=list(args))
         except Exception as error:  # whatever the storage does, the call goes on
-            self._outage.failed(error)
-            await self._drop()
+            await self._failed(error)
             return None
         self._outage.worked()
         return answer if answer is not None else 0
 
-    async def _drop(self) -> None:
-        """Close the connections to a storage that failed: new ones once it is back."""
-        storage, self._redis = self._redis, None
-        self._scripts.clear()
-        if storage is not None:
-            with contextlib.suppress(Exception):
-                await storage.aclose()
 
-
-class AsyncSharedCatalog:
+class AsyncSharedCatalog(AsyncStorage):
     """A storefront's catalogue kept in a storage, shared by every process that reads it.
 
     It is kept for the storefront's ``catalog_max_age`` seconds. When it is missing,
@@ -217,16 +238,9 @@ class AsyncSharedCatalog:
     """
 
     def __init__(self, url: str, scope: str, max_age: float, clock: Callable[[], float]) -> None:
-        self._url = url
+        super().__init__(url, "catalog_storage", clock)
         self._key = f"{PREFIX}:catalog:{scope}"
         self._max_age = max_age
-        self._clock = clock
-        self._outage = Outage("catalog_storage", clock)
-        self._redis: Any = None
-
-    def usable(self) -> bool:
-        """Whether to ask the storage now (not during an outage's quiet second)."""
-        return self._outage.usable()
 
     async def get(self, fetch: AsyncFetch) -> tuple[Catalog, float] | None:
         """The shared catalogue and the seconds it has left, fetched here when missing.
@@ -239,9 +253,7 @@ class AsyncSharedCatalog:
         token = uuid.uuid4().hex
         while True:
             try:
-                if self._redis is None:
-                    self._redis = connect_async(self._url)
-                async with self._redis.pipeline(transaction=False) as pipe:
+                async with self._connection().pipeline(transaction=False) as pipe:
                     pipe.get(self._key).pttl(self._key)
                     raw, left = await pipe.execute()
                 if raw is not None:
@@ -252,11 +264,7 @@ class AsyncSharedCatalog:
                     self._key + ":refresh", token, nx=True, px=round(LOCK_SECONDS * 1000)
                 )
             except Exception as error:  # whatever the storage does, the call goes on
-                self._outage.failed(error)
-                storage, self._redis = self._redis, None
-                if storage is not None:
-                    with contextlib.suppress(Exception):
-                        await storage.aclose()
+                await self._failed(error)
                 return None
             self._outage.worked()
             if locked:
@@ -273,14 +281,7 @@ class AsyncSharedCatalog:
             return catalog
         finally:
             with contextlib.suppress(Exception):  # a storage failure fails no call
-                await self._redis.register_script(RELEASE)(
-                    keys=[self._key + ":refresh"], args=[token]
-                )
-
-    async def aclose(self) -> None:
-        """Close the connections to the storage."""
-        if self._redis is not None:
-            await self._redis.aclose()
+                await self._script(RELEASE)(keys=[self._key + ":refresh"], args=[token])
 
 
 async def sleep(seconds: float) -> None:

@@ -54,7 +54,54 @@ LOCK_POLL = 0.05
 """Seconds between looks at the catalogue while another client refreshes it."""
 
 
-class FleetLimits:
+class Storage:
+    """A storage at `url`, connected on first use, whose outages are noted.
+
+    Args:
+        url: The storage URL (``redis://...``).
+        what: The option that named it, for the outage's warning.
+        clock: Monotonic seconds, for the outage's quiet second.
+    """
+
+    def __init__(self, url: str, what: str, clock: Callable[[], float]) -> None:
+        self._url = url
+        self._outage = Outage(what, clock)
+        self._redis: Any = None
+        self._scripts: dict[str, Any] = {}
+
+    def usable(self) -> bool:
+        """Whether to ask the storage now (not during an outage's quiet second)."""
+        return self._outage.usable()
+
+    def _connection(self) -> Any:
+        """The redis-py client, made on first use (after a failure, a new one)."""
+        if self._redis is None:
+            self._redis = connect_sync(self._url)
+        return self._redis
+
+    def _script(self, source: str) -> Any:
+        """The Lua `source` registered with the connection, once."""
+        runner = self._scripts.get(source)
+        if runner is None:
+            runner = self._scripts[source] = self._connection().register_script(source)
+        return runner
+
+    def _failed(self, error: BaseException) -> None:
+        """Note the failure and drop the connections: new ones once it is back."""
+        self._outage.failed(error)
+        storage, self._redis = self._redis, None
+        self._scripts.clear()
+        if storage is not None:
+            with contextlib.suppress(Exception):
+                storage.close()
+
+    def close(self) -> None:
+        """Close the connections to the storage."""
+        if self._redis is not None:
+            self._redis.close()
+
+
+class FleetLimits(Storage):
     """The rate-limit pauses of one key's routes, shared through the storage at `url`.
 
     Args:
@@ -65,19 +112,12 @@ class FleetLimits:
     """
 
     def __init__(self, url: str, scope: str, limits: RateLimits) -> None:
-        self._url = url
+        super().__init__(url, "rate_limit_storage", limits.now)
         self._prefix = f"{PREFIX}:rl:{scope}:"
         self._limits = limits
-        self._outage = Outage("rate_limit_storage", limits.now)
-        self._redis: Any = None
-        self._scripts: dict[str, Any] = {}
         self._fresh: dict[str, float] = {}  # route: until when it is known not to be paced
         self._epochs: dict[str, int] = {}  # route: the estimate this client added to
         self._counting: dict[str, float] = {}  # route: until when its successes are added
-
-    def usable(self) -> bool:
-        """Whether to ask the storage now (not during an outage's quiet second)."""
-        return self._outage.usable()
 
     @property
     def counting(self) -> bool:
@@ -154,11 +194,6 @@ class FleetLimits:
             return
         self._ask(ACCEPTED, route, self._epochs[route], 1)
 
-    def close(self) -> None:
-        """Close the connections to the storage."""
-        if self._redis is not None:
-            self._redis.close()
-
     def _add_accepted(self, route: str, epoch: int, age: int, pause: int) -> bool:
         """Add this client's accepted calls to the estimate of `epoch`, once.
 
@@ -179,29 +214,15 @@ class FleetLimits:
     def _ask(self, script: str, route: str, *args: Any) -> Any:
         """Run `script` on the route's key; None when the storage failed (noted)."""
         try:
-            if self._redis is None:
-                self._redis = connect_sync(self._url)
-            runner = self._scripts.get(script)
-            if runner is None:
-                runner = self._scripts[script] = self._redis.register_script(script)
-            answer = runner(keys=[self._prefix + safe(route)], args=list(args))
+            answer = self._script(script)(keys=[self._prefix + safe(route)], args=list(args))
         except Exception as error:  # whatever the storage does, the call goes on
-            self._outage.failed(error)
-            self._drop()
+            self._failed(error)
             return None
         self._outage.worked()
         return answer if answer is not None else 0
 
-    def _drop(self) -> None:
-        """Close the connections to a storage that failed: new ones once it is back."""
-        storage, self._redis = self._redis, None
-        self._scripts.clear()
-        if storage is not None:
-            with contextlib.suppress(Exception):
-                storage.close()
 
-
-class SharedCatalog:
+class SharedCatalog(Storage):
     """A storefront's catalogue kept in a storage, shared by every process that reads it.
 
     It is kept for the storefront's ``catalog_max_age`` seconds. When it is missing,
@@ -217,16 +238,9 @@ class SharedCatalog:
     """
 
     def __init__(self, url: str, scope: str, max_age: float, clock: Callable[[], float]) -> None:
-        self._url = url
+        super().__init__(url, "catalog_storage", clock)
         self._key = f"{PREFIX}:catalog:{scope}"
         self._max_age = max_age
-        self._clock = clock
-        self._outage = Outage("catalog_storage", clock)
-        self._redis: Any = None
-
-    def usable(self) -> bool:
-        """Whether to ask the storage now (not during an outage's quiet second)."""
-        return self._outage.usable()
 
     def get(self, fetch: SyncFetch) -> tuple[Catalog, float] | None:
         """The shared catalogue and the seconds it has left, fetched here when missing.
@@ -239,9 +253,7 @@ class SharedCatalog:
         token = uuid.uuid4().hex
         while True:
             try:
-                if self._redis is None:
-                    self._redis = connect_sync(self._url)
-                with self._redis.pipeline(transaction=False) as pipe:
+                with self._connection().pipeline(transaction=False) as pipe:
                     pipe.get(self._key).pttl(self._key)
                     raw, left = pipe.execute()
                 if raw is not None:
@@ -252,11 +264,7 @@ class SharedCatalog:
                     self._key + ":refresh", token, nx=True, px=round(LOCK_SECONDS * 1000)
                 )
             except Exception as error:  # whatever the storage does, the call goes on
-                self._outage.failed(error)
-                storage, self._redis = self._redis, None
-                if storage is not None:
-                    with contextlib.suppress(Exception):
-                        storage.close()
+                self._failed(error)
                 return None
             self._outage.worked()
             if locked:
@@ -273,12 +281,7 @@ class SharedCatalog:
             return catalog
         finally:
             with contextlib.suppress(Exception):  # a storage failure fails no call
-                self._redis.register_script(RELEASE)(keys=[self._key + ":refresh"], args=[token])
-
-    def close(self) -> None:
-        """Close the connections to the storage."""
-        if self._redis is not None:
-            self._redis.close()
+                self._script(RELEASE)(keys=[self._key + ":refresh"], args=[token])
 
 
 def sleep(seconds: float) -> None:

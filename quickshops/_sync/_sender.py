@@ -213,12 +213,14 @@ class SyncSender:
         """
         shared, fleet = self.shared, self.fleet
         limits, deadline = shared.limits, call.deadline
-        if fleet is not None and fleet.usable():
-            if fleet.clear(call.route):
-                pass
-            elif not fleet.wait(call, self._pause, skips_waits(self.config)):
-                self._take_turn(limits, call)  # the storage failed: this process's own
-        elif limits.is_paced(call.route):
+        # The fleet's turn, when pauses are shared and the storage answers; else this
+        # process's own.
+        shared_turn = (
+            fleet is not None
+            and fleet.usable()
+            and (fleet.clear(call.route) or fleet.wait(call, self._pause, skips_waits(self.config)))
+        )
+        if not shared_turn and limits.is_paced(call.route):
             self._take_turn(limits, call)
         client = shared.get(call)
         start = clock()
@@ -262,8 +264,6 @@ class SyncSender:
 
     def _take_turn(self, limits: RateLimits, call: Call[T]) -> None:
         """Wait out the paced route's pause, then for the call's turn and its spacing."""
-        if not limits.is_paced(call.route):
-            return
         for wait in (limits.paused_for, limits.turn, limits.space):
             seconds = wait(call.route)
             if seconds:

@@ -261,13 +261,13 @@ class Storefront:
         max_age = self._settings.catalog_max_age
         if not max_age:
             return self._fetch_catalog()
-        kept = self._catalog
-        if kept is not None and self._clock() - kept[0] < max_age:
-            return kept[1]
+        kept = self._kept(max_age)
+        if kept is not None:
+            return kept
         with self._refresh:
-            kept = self._catalog  # refreshed, perhaps, while this call waited
-            if kept is not None and self._clock() - kept[0] < max_age:
-                return kept[1]
+            kept = self._kept(max_age)  # refreshed, perhaps, while this call waited
+            if kept is not None:
+                return kept
             shared = self._shared
             if shared is not None and shared.usable():
                 found = shared.get(self._fetch_catalog)
@@ -278,6 +278,11 @@ class Storefront:
             catalog = self._fetch_catalog()
             self._catalog = (self._clock(), catalog)
             return catalog
+
+    def _kept(self, max_age: float) -> Catalog | None:
+        """The catalogue kept here, if younger than `max_age` seconds."""
+        kept = self._catalog
+        return kept[1] if kept is not None and self._clock() - kept[0] < max_age else None
 
     def _fetch_catalog(self) -> Catalog:
         try:

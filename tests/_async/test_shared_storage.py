@@ -16,6 +16,7 @@ import redis
 
 from quickshops import AsyncQuickshops, InvalidRequestError, QuickshopsError
 from quickshops._async import _fleet
+from quickshops._deadline import Clock
 from quickshops._ratelimit import RateLimits
 from quickshops._storage import PREFIX, RETRY_STORAGE, redis_url, scope
 from quickshops.storefront import AsyncStorefront
@@ -292,7 +293,7 @@ async def test_an_unreachable_catalogue_storage_fails_no_call(
             shop = AsyncStorefront(qs, catalog_max_age=0.05, catalog_storage=nowhere)
             for _ in range(3):
                 assert (await shop.load_catalog()).products
-            time.sleep(0.06)  # stale here, the storage still down a while: read again
+            shop._clock = lambda: time.monotonic() + 0.06  # stale here; the storage quiet
             assert (await shop.load_catalog()).products
 
     assert [record.getMessage().split(" (")[0] for record in caplog.records] == [
@@ -326,7 +327,7 @@ async def test_a_storage_failing_at_any_step_leaves_the_call_to_this_process(
         with pytest.raises(QuickshopsError):
             await first.products.get(DIGITAL_PRODUCT_ID)  # published
         monkeypatch.setattr(_fleet, "ACCEPTED", FAILING)
-        time.sleep(0.02)  # past the second client's "not paced"
+        second._shared.clock.skip(_fleet.FRESH)  # past its "not paced"
         await second.products.get(DIGITAL_PRODUCT_ID)  # learns the pause; cannot add to it
         monkeypatch.setattr(_fleet, "REFUSED", FAILING)
         first._shared.clock.skip(RETRY_STORAGE)
@@ -370,7 +371,8 @@ async def test_a_refusal_while_a_call_waits_its_turn_holds_it_back(
 
 async def test_answers_in_flight_count_toward_the_estimate(redis_server: RedisServer) -> None:
     """Successes just after a refusal count; later ones, and other routes', do not."""
-    limits = RateLimits()
+    clock = Clock()
+    limits = RateLimits(clock)
     fleet = _fleet.AsyncFleetLimits(redis_server.url, "scope", limits)
     late = _fleet.AsyncFleetLimits(redis_server.url, "scope", RateLimits())
     try:
@@ -380,7 +382,7 @@ async def test_answers_in_flight_count_toward_the_estimate(redis_server: RedisSe
         await fleet.succeeded("GET /health")  # another route: not counted
         [gate] = keys(redis_server).values()
         assert gate["accepted"] == "1"
-        time.sleep(_fleet.GRACE + 0.01)
+        clock.skip(_fleet.GRACE)
         await fleet.succeeded(ROUTE)  # past the grace: no longer counted
         assert not counting(fleet)
         assert keys(redis_server)[next(iter(keys(redis_server)))]["accepted"] == "1"

@@ -17,6 +17,7 @@ import pytest
 import redis
 
 from quickshops import InvalidRequestError, Quickshops, QuickshopsError
+from quickshops._deadline import Clock
 from quickshops._ratelimit import RateLimits
 from quickshops._storage import PREFIX, RETRY_STORAGE, redis_url, scope
 from quickshops._sync import _fleet
@@ -290,7 +291,7 @@ def test_an_unreachable_catalogue_storage_fails_no_call(
             shop = Storefront(qs, catalog_max_age=0.05, catalog_storage=nowhere)
             for _ in range(3):
                 assert (shop.load_catalog()).products
-            time.sleep(0.06)  # stale here, the storage still down a while: read again
+            shop._clock = lambda: time.monotonic() + 0.06  # stale here; the storage quiet
             assert (shop.load_catalog()).products
 
     assert [record.getMessage().split(" (")[0] for record in caplog.records] == [
@@ -324,7 +325,7 @@ def test_a_storage_failing_at_any_step_leaves_the_call_to_this_process(
         with pytest.raises(QuickshopsError):
             first.products.get(DIGITAL_PRODUCT_ID)  # published
         monkeypatch.setattr(_fleet, "ACCEPTED", FAILING)
-        time.sleep(0.02)  # past the second client's "not paced"
+        second._shared.clock.skip(_fleet.FRESH)  # past its "not paced"
         second.products.get(DIGITAL_PRODUCT_ID)  # learns the pause; cannot add to it
         monkeypatch.setattr(_fleet, "REFUSED", FAILING)
         first._shared.clock.skip(RETRY_STORAGE)
@@ -368,7 +369,8 @@ def test_a_refusal_while_a_call_waits_its_turn_holds_it_back(
 
 def test_answers_in_flight_count_toward_the_estimate(redis_server: RedisServer) -> None:
     """Successes just after a refusal count; later ones, and other routes', do not."""
-    limits = RateLimits()
+    clock = Clock()
+    limits = RateLimits(clock)
     fleet = _fleet.FleetLimits(redis_server.url, "scope", limits)
     late = _fleet.FleetLimits(redis_server.url, "scope", RateLimits())
     try:
@@ -378,7 +380,7 @@ def test_answers_in_flight_count_toward_the_estimate(redis_server: RedisServer) 
         fleet.succeeded("GET /health")  # another route: not counted
         [gate] = keys(redis_server).values()
         assert gate["accepted"] == "1"
-        time.sleep(_fleet.GRACE + 0.01)
+        clock.skip(_fleet.GRACE)
         fleet.succeeded(ROUTE)  # past the grace: no longer counted
         assert not counting(fleet)
         assert keys(redis_server)[next(iter(keys(redis_server)))]["accepted"] == "1"

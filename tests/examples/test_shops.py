@@ -21,9 +21,7 @@ from quickshops import Cart, CartLine, CartTotals, Product, webhooks
 from quickshops.storefront import CART_COOKIE
 from quickshops.testing import DIGITAL_PRODUCT_ID, PHYSICAL_PRODUCT_ID, client
 from tests.examples.conftest import (
-    ROOT,
     SHOP_WEBHOOK_SECRET,
-    example_environment,
     running_example,
 )
 
@@ -370,10 +368,3 @@ def test_runs_as_a_script_against_the_emulator_with_no_key(tmp_path: Path, name:
     assert "paid, $19.99." in success.text
     assert re.search(r"Order ord_\w+ is on its way\.", success.text), success.text
     assert "runs against the SDK's emulator" in log.read_text()
-
-
-def test_the_examples_environment_has_no_quickshops_setting() -> None:
-    """The scripts run without any Quickshops variable of this process (so, on the emulator)."""
-    environment = example_environment()
-    assert not any(name.startswith("QUICKSHOPS_") for name in environment)
-    assert ROOT.joinpath("examples", "django_shop", "manage.py").is_file()
