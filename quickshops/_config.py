@@ -7,7 +7,7 @@ import math
 import os
 import re
 import warnings
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, TypedDict
 
 import attrs
@@ -22,6 +22,7 @@ from ._constants import (
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
     DEFAULT_TOTAL_TIMEOUT,
+    TRACING_ENV_VAR,
 )
 from ._exceptions import InsecureHTTPWarning, InvalidAPIKeyError, InvalidRequestError
 from ._stack import as_timeout
@@ -30,11 +31,14 @@ from ._version import __version__
 
 if TYPE_CHECKING:
     from ._stack import HTTPTimeout
+    from .events import Event
 
 USER_AGENT = f"quickshops-python/{__version__}"
 
 # A header's or a cookie's name: an HTTP token. Compiled on first use, not at import.
 _NAME_PATTERN = r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+"
+SWITCHES = {"true": True, "1": True, "yes": True, "on": True}
+SWITCHES.update({"false": False, "0": False, "no": False, "off": False})
 _FRAMING = frozenset({"content-length", "transfer-encoding", "host", "connection"})
 """Headers that frame a request: the HTTP library sets them for each request."""
 
@@ -157,8 +161,37 @@ def _instant_retries(value: bool) -> bool:
     return resolve_flag("instant_retries", value)
 
 
+def tracing_from_environment() -> bool:
+    """Whether ``QUICKSHOPS_TRACING`` leaves tracing on (unset or empty: on).
+
+    Raises:
+        InvalidRequestError: A value that is neither true nor false.
+
+    """
+    value = os.environ.get(TRACING_ENV_VAR, "").strip().lower()
+    if not value:
+        return True
+    switch = SWITCHES.get(value)
+    if switch is None:
+        raise InvalidRequestError(
+            f"The environment variable {TRACING_ENV_VAR} must be true or false (or 1/0, "
+            f"yes/no, on/off), not {os.environ[TRACING_ENV_VAR]!r}. Set it to false to turn "
+            "the SDK's OpenTelemetry spans off, or unset it."
+        )
+    return switch
+
+
 def _rate_limit_storage(value: str | None) -> str | None:
     return storage_url("rate_limit_storage", value)
+
+
+def _on_event(value: Callable[[Event], None] | None) -> Callable[[Event], None] | None:
+    if value is None or callable(value):
+        return value
+    raise InvalidRequestError(
+        "on_event must be a callable taking one event (a function of quickshops.events' "
+        f"events), or None, not {value!r}."
+    )
 
 
 def resolve_max_retries(max_retries: int) -> int:
@@ -379,6 +412,15 @@ class ClientConfig:
             "in any process; needs `quickshops[redis]`",
         ),
     )
+    on_event: Callable[[Event], None] | None = attrs.field(
+        default=None,
+        converter=_on_event,
+        metadata=_docs(
+            "`None`",
+            "a callable given each typed event of a call (`quickshops.events`): attempts, "
+            "retries, rate-limit waits, the call's end; for metrics and logs",
+        ),
+    )
 
     key_source: str = attrs.field(init=False, eq=False)
     """Where the key came from, for the hint of an authentication error."""
@@ -389,6 +431,10 @@ class ClientConfig:
     longest_timeout: float = attrs.field(init=False, eq=False)
     """The longest phase of `timeout` (infinite if one has none): past it, the total
     bound leaves an attempt's timeouts alone."""
+    tracing: bool = attrs.field(init=False, eq=False, factory=tracing_from_environment)
+    """Whether calls are traced with OpenTelemetry, if installed (``QUICKSHOPS_TRACING``)."""
+    server: tuple[str, int] = attrs.field(init=False, eq=False)
+    """The API's host and port, as a span names them (``server.address``, ``server.port``)."""
 
     @key_source.default
     def _key_source(self) -> str:
@@ -401,6 +447,11 @@ class ClientConfig:
     @timeout_extension.default
     def _timeout_extension(self) -> dict[str, float | None]:
         return self.timeout.as_dict()
+
+    @server.default
+    def _server(self) -> tuple[str, int]:
+        url = httpx2.URL(self.base_url)
+        return url.host, url.port or (443 if url.scheme == "https" else 80)
 
     @longest_timeout.default
     def _longest_timeout(self) -> float:
@@ -445,3 +496,4 @@ class ClientOptions(TypedDict, total=False):
     allow_insecure_http: bool
     instant_retries: bool
     rate_limit_storage: str | None
+    on_event: Callable[[Event], None] | None

@@ -34,3 +34,6 @@ DEFAULT_RATE_LIMIT_PAUSE = INITIAL_RETRY_DELAY
 """How long a 429 that names no pause pauses its route: the first backoff."""
 
 LOGGER_NAME = "quickshops"
+
+TRACING_ENV_VAR = "QUICKSHOPS_TRACING"
+"""Set to ``false`` (or ``0``, ``no``, ``off``) to turn the SDK's OpenTelemetry spans off."""

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from ._deadline import Deadline
     from ._endpoints import Endpoint
     from ._models import APIResponse
+    from ._observe import Watch
     from ._ratelimit import RateLimits
     from ._stack import HTTPHeaders
 
@@ -40,6 +41,7 @@ class Call(Generic[T]):
     every socket operation for its deadline and its rate-limit turn.
 
     Attributes:
+        operation: The client method that makes it (``cart.add_line``), or ``request``.
         method: The HTTP method.
         path: The path below the base URL, its parameters already encoded.
         route: The route as documented (``POST /cart/{cartId}/lines``), for messages.
@@ -53,6 +55,7 @@ class Call(Generic[T]):
         limits: The rate-limit pauses of the client that sends it.
         sleep: How that client waits (it sleeps, or moves its clock).
         sent_at: When its current attempt took its rate-limit turn, on that clock.
+        watch: What it reports its steps to (its client's hook, its span), if anything.
 
     """
 
@@ -66,14 +69,17 @@ class Call(Generic[T]):
         "many",
         "method",
         "model",
+        "operation",
         "params",
         "path",
         "raw",
         "route",
         "sent_at",
         "sleep",
+        "watch",
     )
 
+    operation: str
     method: str
     path: str
     route: str
@@ -87,6 +93,7 @@ class Call(Generic[T]):
     limits: RateLimits | None
     sleep: Callable[[float], Any] | None
     sent_at: float
+    watch: Watch | None
 
     def __init__(
         self,
@@ -100,7 +107,9 @@ class Call(Generic[T]):
         params: Mapping[str, Any] | None = None,
         json: Any = None,
         idempotency_key: str | None = None,
+        operation: str = "request",
     ) -> None:
+        self.operation = operation
         self.method = method
         self.path = path
         self.route = route
@@ -114,6 +123,7 @@ class Call(Generic[T]):
         self.limits = None
         self.sleep = None
         self.sent_at = 0.0
+        self.watch = None
 
 
 def call(
@@ -145,6 +155,7 @@ def call(
         params=params,
         json=body,
         idempotency_key=idempotency_key,
+        operation=endpoint.name,
     )
 
 

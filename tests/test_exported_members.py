@@ -51,7 +51,7 @@ PUBLIC = {
 def test_all_is_the_public_surface() -> None:
     """__all__ lists every public name, and the package exposes no other."""
     exposed = {name for name in dir(quickshops) if not name.startswith("_")} | {"__version__"}
-    submodules = {"storefront", "testing", "webhooks"}
+    submodules = {"events", "storefront", "testing", "webhooks"}
 
     assert PUBLIC == set(quickshops.__all__)
     assert PUBLIC == exposed - submodules
@@ -80,10 +80,11 @@ def test_get_type_hints_works_on_every_public_class() -> None:
     """typing.get_type_hints resolves every public class (FastAPI, cattrs and attrs need it)."""
     import typing
 
+    import quickshops.events
     import quickshops.testing
 
     resolved = {}
-    for module in (quickshops, quickshops.testing):
+    for module in (quickshops, quickshops.testing, quickshops.events):
         for name in module.__all__:
             obj = getattr(module, name)
             if isinstance(obj, type):
@@ -94,6 +95,7 @@ def test_get_type_hints_works_on_every_public_class() -> None:
         "AsyncCartResource"
     )
     assert "Mapping[str, str]" in str(resolved["quickshops.testing.Reply"]["headers"])
+    assert resolved["quickshops.events.CallFinished"]["status"] == int | None
 
 
 def test_each_client_is_imported_when_first_asked_for() -> None:

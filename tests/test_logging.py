@@ -7,7 +7,8 @@ import logging
 import pytest
 
 from quickshops import APIConnectionError
-from quickshops._logging import log_retry
+from quickshops._observe import before_retry
+from quickshops._request import Call
 from tests.test_retry import state_after
 
 
@@ -17,7 +18,7 @@ def test_log_retry(caplog: pytest.LogCaptureFixture) -> None:
     state.upcoming_sleep = 1.234
     caplog.set_level(logging.INFO, logger="quickshops")
 
-    log_retry(state)
+    before_retry(Call("GET", "/health", "GET /health"), state)
 
     assert ["Retrying (attempt 3) in 1.23 s after: refused (code CONNECTION_ERROR)"] == [
         record.getMessage() for record in caplog.records

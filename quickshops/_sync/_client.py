@@ -32,12 +32,14 @@ from .resources import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from types import TracebackType
 
     from typing_extensions import Self, Unpack
 
     from .._config import ClientOptions
     from .._stack import HTTPClient, HTTPTimeout
+    from ..events import Event
 
 
 class Quickshops:
@@ -76,6 +78,9 @@ class Quickshops:
             same key and base URL that uses it, in any process on any machine. Needs
             ``pip install "quickshops[redis]"``. A storage that cannot be reached fails
             no call: the client falls back to its own pauses, with one warning.
+        on_event: A callable given each typed event of a call (`quickshops.events`):
+            each attempt, retry and rate-limit wait, and the call's end; for metrics and
+            logs. A hook that raises is logged and never fails the call.
 
     Raises:
         InvalidAPIKeyError: No key, or one that does not start with ``qk_``.
@@ -118,6 +123,7 @@ class Quickshops:
         allow_insecure_http: bool = False,
         instant_retries: bool = False,
         rate_limit_storage: str | None = None,
+        on_event: Callable[[Event], None] | None = None,
     ) -> None:
         # The defaults are written out so that signatures and the reference show them;
         # tests/test_signatures.py holds them equal to ClientConfig's.
@@ -132,6 +138,7 @@ class Quickshops:
             allow_insecure_http=allow_insecure_http,
             instant_retries=instant_retries,
             rate_limit_storage=rate_limit_storage,
+            on_event=on_event,
         )
         if http_client is None:
             shared = SyncSharedState(make=partial(own_client, config.timeout))

@@ -20,6 +20,7 @@ call reads top to bottom, its state in its `Call`:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -27,8 +28,8 @@ from .._constants import ERROR_BODY_BYTES
 from .._deadline import CURRENT, Clock, Deadline, skips_waits
 from .._exceptions import QuickshopsError
 from .._fork import fork_generation
-from .._logging import clock, log_attempt, log_pause, log_retry
 from .._loops import SyncLoopGuard
+from .._observe import Observer, attempted, before_retry, clock, pausing
 from .._ratelimit import RateLimits
 from .._request import RequestBuilder, new_idempotency_key
 from .._response import (
@@ -39,6 +40,7 @@ from .._response import (
     kept_content,
     other_loop_error,
     parse_success,
+    request_id_of,
     send_error,
     too_large_error,
     total_timeout_error,
@@ -153,6 +155,8 @@ class SyncSender:
         """Builds each call's request, with the client's headers merged once."""
         self.fleet: FleetLimits | None = shared.fleet(config)
         """The rate-limit pauses shared through ``rate_limit_storage``, if set."""
+        self.observer: Observer | None = Observer.of(config)
+        """What reports the calls to the ``on_event`` hook and to OpenTelemetry, if anything."""
 
     def send(self, call: Call[T]) -> T:
         """Send `call` within its total bound, retrying by the policy, and read its answer."""
@@ -161,17 +165,27 @@ class SyncSender:
         if config.total_timeout is not None:
             call.deadline = Deadline(shared.clock, config.total_timeout)
         token = CURRENT.set(call)
+        watch = call.watch = None if self.observer is None else self.observer.watch(call)
         try:
             request = self.builder.build(shared.client, call, new_idempotency_key)
+            if watch is not None:
+                watch.sending(request)
             try:
                 response, content = self._attempt(request, call, 1)
             except QuickshopsError as failure:
                 if not config.max_retries or not is_retryable(failure):
                     raise
                 response, content = self._retry(request, call, failure)
-            return parse_success(response, call, config, content)
+            answer = parse_success(response, call, config, content)
+        except BaseException as exc:
+            if watch is not None:
+                watch.finished(exc, None)
+            raise
         finally:
             CURRENT.reset(token)
+        if watch is not None:
+            watch.finished(None, request_id_of(response))
+        return answer
 
     def _retry(self, request: Any, call: Call[T], failure: QuickshopsError) -> tuple[Any, bytes]:
         """Retry, by the policy, a call whose first attempt failed with `failure`.
@@ -188,7 +202,7 @@ class SyncSender:
             stop=stop,
             wait=RetryWait(self.shared.limits, call.route),
             retry=tenacity.retry_if_exception(is_retryable),
-            before_sleep=log_retry,
+            before_sleep=functools.partial(before_retry, call),
             sleep=self._sleep,
             reraise=True,
         )
@@ -230,6 +244,7 @@ class SyncSender:
         sent_at = call.sent_at = shared.clock()
         if deadline is not None and deadline.at - sent_at < self.config.longest_timeout:
             self._bound(request, call, deadline.at - sent_at)
+        response = None
         try:
             response = client.send(request, follow_redirects=False, stream=True)
             # A refusal pauses its route at once, before this connection goes back to
@@ -244,19 +259,24 @@ class SyncSender:
                 content = self._read(response, call, success)
             finally:
                 response.close()
-        except QuickshopsError:
+        except QuickshopsError as error:  # the body was too large, or came too slowly
+            attempted(call, self.config, start, attempt, response, error)
             raise
         except Exception as exc:
+            failure: QuickshopsError | None
             if deadline is not None and deadline.left() <= 0.001:
-                raise total_timeout_error(call, self.config) from exc
-            error = send_error(exc, call, self.config)
-            if error is None:
-                raise
-            log_attempt(call, self.config, start, attempt, exc=exc)
-            raise error from exc
-        log_attempt(call, self.config, start, attempt, response=response)
+                failure = total_timeout_error(call, self.config)
+            else:
+                failure = send_error(exc, call, self.config)
+                if failure is None:
+                    raise
+            attempted(call, self.config, start, attempt, None, failure, exc)
+            raise failure from exc
         if not success:
-            raise error_from_response(response, call, self.config, content)
+            refusal = error_from_response(response, call, self.config, content)
+            attempted(call, self.config, start, attempt, response, refusal)
+            raise refusal
+        attempted(call, self.config, start, attempt, response, None)
         limits.succeeded(call.route)
         if fleet is not None and fleet.counting:
             fleet.succeeded(call.route)
@@ -273,7 +293,7 @@ class SyncSender:
         """Wait out the rate-limit pause of the call's route; it spends no retry."""
         if call.deadline is not None and seconds >= call.deadline.left():
             raise total_timeout_error(call, self.config)
-        log_pause(call, seconds)
+        pausing(call, seconds)
         self._sleep(seconds)
 
     def _sleep(self, seconds: float) -> None:
