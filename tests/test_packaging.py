@@ -77,7 +77,7 @@ def test_nox_tests_on_every_classified_python(noxfile: ModuleType) -> None:
 
 # The engines an extra offers, which the tests group pins (at a version the extra allows)
 # to test the SDK on them.
-ENGINES = {"redis"}
+ENGINES = {"opentelemetry-api", "redis"}
 
 
 def test_no_dev_tool_is_an_extra() -> None:
@@ -92,7 +92,8 @@ def test_no_dev_tool_is_an_extra() -> None:
 
 
 def test_each_engine_is_an_extra_and_tested_at_a_version_it_allows() -> None:
-    """``quickshops[redis]`` offers redis-py; the tests pin a release that extra allows."""
+    """``quickshops[redis]`` offers redis-py, ``[otel]`` OpenTelemetry's API; the tests pin
+    a release that each extra allows."""
     extras: dict[str, list[str]] = PROJECT["optional-dependencies"]
     offered = {
         Requirement(spec).name: Requirement(spec) for specs in extras.values() for spec in specs
