@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 
     import tenacity
     from opentelemetry.context import Context
-    from opentelemetry.trace import Span, SpanKind, Tracer
+    from opentelemetry.trace import Span, SpanKind, Tracer, TracerProvider
 
     from ._config import ClientConfig
     from ._request import Call
@@ -59,13 +59,20 @@ SCHEMA_URL = "https://opentelemetry.io/schemas/1.27.0"
 
 
 class OpenTelemetry:
-    """What the SDK uses of ``opentelemetry-api``, imported once, on first need."""
+    """What the SDK uses of ``opentelemetry-api``, imported once, on first need.
 
-    def __init__(self) -> None:
+    Args:
+        provider: The tracer provider; by default the global one, set before or after.
+
+    """
+
+    def __init__(self, provider: TracerProvider | None = None) -> None:
         from opentelemetry import context, propagate, trace
 
-        self.tracer: Tracer = trace.get_tracer(LOGGER_NAME, __version__, schema_url=SCHEMA_URL)
-        """The SDK's tracer: it follows the global tracer provider, set before or after."""
+        self.tracer: Tracer = trace.get_tracer(
+            LOGGER_NAME, __version__, tracer_provider=provider, schema_url=SCHEMA_URL
+        )
+        """The SDK's tracer: by default it follows the global tracer provider."""
         self.client: SpanKind = trace.SpanKind.CLIENT
         self.error_status: Callable[[str], Any] = functools.partial(
             trace.Status, trace.StatusCode.ERROR

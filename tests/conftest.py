@@ -13,6 +13,9 @@ from tests.redis_server import RedisServer, running_redis
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
 pytest_plugins = ["quickshops.testing.pytest_plugin"]
 
 SECRET_KEY = "qk_secret_test_0123456789abcd"
@@ -42,7 +45,12 @@ def anyio_backend() -> str:
 @pytest.fixture(autouse=True)
 def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     """Keep the developer's own Quickshops variables out of every test."""
-    for name in ("QUICKSHOPS_API_KEY", "HEADLESS_API_KEY", "QUICKSHOPS_BASE_URL"):
+    for name in (
+        "QUICKSHOPS_API_KEY",
+        "HEADLESS_API_KEY",
+        "QUICKSHOPS_BASE_URL",
+        "QUICKSHOPS_TRACING",
+    ):
         monkeypatch.delenv(name, raising=False)
 
 
@@ -50,6 +58,34 @@ def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 def http_library(request: pytest.FixtureRequest) -> Any:
     """An HTTP library the SDK reads: httpx2 (its own), then httpx (in a caller's client)."""
     return importlib.import_module(request.param)
+
+
+@pytest.fixture
+def tracer_provider(monkeypatch: pytest.MonkeyPatch) -> TracerProvider:
+    """An opentelemetry-sdk tracer provider that the clients made after it trace to.
+
+    It stands in for the global one, which a process can set only once
+    (tests/test_observe.py runs the global one in a child process).
+    """
+    from opentelemetry.sdk.trace import TracerProvider
+
+    from quickshops import _observe
+
+    provider = TracerProvider()
+    otel = _observe.OpenTelemetry(provider)
+    monkeypatch.setattr(_observe, "opentelemetry", lambda: otel)
+    return provider
+
+
+@pytest.fixture
+def spans(tracer_provider: TracerProvider) -> InMemorySpanExporter:
+    """The spans of the clients made after it, in opentelemetry-sdk's in-memory exporter."""
+    from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+    from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+    exporter = InMemorySpanExporter()
+    tracer_provider.add_span_processor(SimpleSpanProcessor(exporter))
+    return exporter
 
 
 @pytest.fixture

@@ -92,8 +92,7 @@ def test_no_dev_tool_is_an_extra() -> None:
 
 
 def test_each_engine_is_an_extra_and_tested_at_a_version_it_allows() -> None:
-    """``quickshops[redis]`` offers redis-py, ``[otel]`` OpenTelemetry's API; the tests pin
-    a release that each extra allows."""
+    """Each extra offers an engine (redis-py, OpenTelemetry's API), pinned in the tests."""
     extras: dict[str, list[str]] = PROJECT["optional-dependencies"]
     offered = {
         Requirement(spec).name: Requirement(spec) for specs in extras.values() for spec in specs
