@@ -107,8 +107,8 @@ class Observer:
     """A client's reporting of its calls: its hook, its tracing, and what each span starts with."""
 
     def __init__(self, config: ClientConfig, otel: OpenTelemetry | None) -> None:
-        self.hook = config.on_event
-        self.otel = otel
+        self.hook: Callable[[Event], None] | None = config.on_event
+        self.otel: OpenTelemetry | None = otel
         host, port = config.server
         self.server: dict[str, str | int] = {"server.address": host, "server.port": port}
         self._attributes: dict[tuple[str, str, bool], dict[str, str | int]] = {}
@@ -166,6 +166,22 @@ class Watch:
         "token",
     )
 
+    call: Call[Any]
+    hook: Callable[[Event], None] | None
+    otel: OpenTelemetry | None
+    span: Span | None
+    recording: bool
+    """Whether the span records (a tracer provider set, and the span sampled)."""
+    attempts: int
+    """The requests sent so far."""
+    status: int | None
+    """The status of the last answer, if one came."""
+    start: float
+    token: object
+    """What restores the context the call started in."""
+    context: Context
+    """The context with the call's span current."""
+
     def __init__(self, call: Call[Any], observer: Observer, span: Span | None) -> None:
         self.call = call
         self.hook = observer.hook
@@ -173,9 +189,9 @@ class Watch:
         self.span = span
         self.recording = span is not None and span.is_recording()
         self.attempts = 0
-        self.status: int | None = None
+        self.status = None
         self.start = clock()
-        self.token: object = None
+        self.token = None
         if span is not None:
             assert self.otel is not None  # a span comes from it
             # The call's span is the current one while it runs: a span its HTTP client

@@ -15,6 +15,7 @@ from . import (
     facade,
     imports,
     memory,
+    observability,
     per_call,
     shared_storage,
 )
@@ -27,5 +28,6 @@ CASES: tuple[Case, ...] = (
     imports,
     concurrency,
     shared_storage,
+    observability,
     memory,
 )
