@@ -195,7 +195,8 @@ class Watch:
         if span is not None:
             assert self.otel is not None  # a span comes from it
             # The call's span is the current one while it runs: a span its HTTP client
-            # or its hook starts is the call's child.
+            # or its hook starts is the call's child (but on `CallFinished`, given once
+            # the span has ended and is current no more).
             self.context = self.otel.in_context(span)
             self.token = self.otel.attach(self.context)
 
@@ -221,7 +222,14 @@ class Watch:
             if url.userinfo:
                 url = url.copy_with(username=_REDACTED, password=_REDACTED)
             self.span.set_attribute("url.full", str(url))
-        self.otel.inject(request.headers, context=self.context)
+        try:
+            self.otel.inject(request.headers, context=self.context)
+        except Exception:  # the app's own propagator: it fails the trace, never the call
+            logger.warning(
+                "The OpenTelemetry propagator failed; %s goes without its trace context.",
+                self.call.route,
+                exc_info=True,
+            )
 
     def attempted(
         self,

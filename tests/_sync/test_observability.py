@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
@@ -238,6 +238,44 @@ def test_a_span_sampled_out_still_sends_its_context(
 
     flags = route.calls.last.request.headers["traceparent"].rpartition("-")[2]
     assert not int(flags, 16) & trace.TraceFlags.SAMPLED
+
+
+def test_a_propagator_that_fails_fails_no_call(
+    spans: InMemorySpanExporter,
+    api: respx.MockRouter,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The app's propagator raising costs the request its trace context, not the call."""
+    from opentelemetry import propagate
+    from opentelemetry.propagators.textmap import TextMapPropagator
+
+    class Broken(TextMapPropagator):
+        def extract(self, carrier: object, context: object = None, getter: object = None) -> Any:
+            raise NotImplementedError
+
+        def inject(self, carrier: object, context: object = None, setter: object = None) -> None:
+            raise ValueError("no tracing today")
+
+        @property
+        def fields(self) -> set[str]:
+            return set()
+
+    route = api.get("/health").respond(200, json=payloads.HEALTH)
+    previous = propagate.get_global_textmap()
+    propagate.set_global_textmap(Broken())
+    try:
+        with Quickshops(api_key=SECRET_KEY) as qs:
+            health = qs.health.check()
+    finally:
+        propagate.set_global_textmap(previous)
+
+    assert health.ok
+    assert "traceparent" not in route.calls.last.request.headers
+    assert "GET /health" == only_span(spans).name
+    (warning,) = [r for r in caplog.records if r.name == "quickshops"]
+    assert "The OpenTelemetry propagator failed; GET /health goes without its trace context." == (
+        warning.getMessage()
+    )
 
 
 def test_tracing_off_sends_and_records_nothing(
