@@ -90,6 +90,8 @@ def run_fleet(
             if process.poll() is None:
                 process.kill()
                 process.wait(10)
+            if process.stdout is not None:
+                process.stdout.close()  # not left for a later test to find unclosed
     elapsed = time.time() - start_at
     assert all(process.returncode == 0 for process in processes), outputs
     return [json.loads(output.strip().splitlines()[-1]) for output in outputs], elapsed
