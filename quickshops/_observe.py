@@ -291,15 +291,17 @@ class Watch:
         if span is not None:
             assert self.otel is not None
             if self.recording:
+                ended: dict[str, str | int] = {}
                 if status is not None:
-                    span.set_attribute("http.response.status_code", status)
+                    ended["http.response.status_code"] = status
                 if self.attempts > 1:
-                    span.set_attribute("http.request.resend_count", self.attempts - 1)
+                    ended["http.request.resend_count"] = self.attempts - 1
                 if request_id is not None:
-                    span.set_attribute("quickshops.request_id", request_id)
+                    ended["quickshops.request_id"] = request_id
                 if error is not None and kind is not None:
-                    span.set_attribute("error.type", kind)
+                    ended["error.type"] = kind
                     span.set_status(self.otel.error_status(str(error) or kind))
+                span.set_attributes(ended)
             span.end()
             self.otel.detach(self.token)
         if self.hook is not None:
