@@ -14,6 +14,9 @@ call reads top to bottom, its state in its `Call`:
   (`quickshops._response`, where every error of a call is built);
 - `_retry` (only for a call whose first attempt failed) retries by the policy, within
   the deadline.
+
+Each step is reported as it happens (`quickshops._observe`: the log lines, and, when
+the client has a hook or traces, the call's `Watch`: its events and its span).
 """
 
 from __future__ import annotations

@@ -50,6 +50,9 @@ class Quickshops:
         cart = qs.cart.create()
     ```
 
+    With ``opentelemetry-api`` installed (``quickshops[otel]``) and a tracer provider
+    set, each call is an OpenTelemetry span; ``QUICKSHOPS_TRACING=false`` turns that off.
+
     Args:
         api_key: A key starting with ``qk_``; by default the environment variable
             ``QUICKSHOPS_API_KEY``, then ``HEADLESS_API_KEY``.
