@@ -34,10 +34,10 @@ from ._constants import LOGGER_NAME
 from ._exceptions import APIStatusError, QuickshopsError
 from ._response import mask, request_id_of
 from ._version import __version__
-from .events import AttemptFinished, CallFinished, RateLimitWait, RetryScheduled
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from types import ModuleType
 
     import tenacity
     from opentelemetry.context import Context
@@ -108,6 +108,12 @@ class Observer:
 
     def __init__(self, config: ClientConfig, otel: OpenTelemetry | None) -> None:
         self.hook: Callable[[Event], None] | None = config.on_event
+        self.events: ModuleType | None = None
+        """`quickshops.events`, imported only for a client with a hook."""
+        if self.hook is not None:
+            from . import events
+
+            self.events = events
         self.otel: OpenTelemetry | None = otel
         host, port = config.server
         self.server: dict[str, str | int] = {"server.address": host, "server.port": port}
@@ -157,6 +163,7 @@ class Watch:
         "attempts",
         "call",
         "context",
+        "events",
         "hook",
         "otel",
         "recording",
@@ -168,6 +175,8 @@ class Watch:
 
     call: Call[Any]
     hook: Callable[[Event], None] | None
+    events: Any
+    """`quickshops.events`, for a call with a hook."""
     otel: OpenTelemetry | None
     span: Span | None
     recording: bool
@@ -185,6 +194,7 @@ class Watch:
     def __init__(self, call: Call[Any], observer: Observer, span: Span | None) -> None:
         self.call = call
         self.hook = observer.hook
+        self.events = observer.events
         self.otel = observer.otel
         self.span = span
         self.recording = span is not None and span.is_recording()
@@ -244,7 +254,7 @@ class Watch:
         if self.hook is not None:
             call = self.call
             self.emit(
-                AttemptFinished(
+                self.events.AttemptFinished(
                     call.operation,
                     call.route,
                     attempt,
@@ -269,7 +279,9 @@ class Watch:
             )
         if self.hook is not None:
             call = self.call
-            self.emit(RetryScheduled(call.operation, call.route, attempt, delay, reason))
+            self.emit(
+                self.events.RetryScheduled(call.operation, call.route, attempt, delay, reason)
+            )
 
     def pausing(self, seconds: float) -> None:
         """The call waits `seconds` for its route's rate-limit pause or turn."""
@@ -279,7 +291,7 @@ class Watch:
                 "quickshops.rate_limit.wait", {"quickshops.rate_limit.wait": seconds}
             )
         if self.hook is not None:
-            self.emit(RateLimitWait(self.call.route, seconds))
+            self.emit(self.events.RateLimitWait(self.call.route, seconds))
 
     def finished(self, error: BaseException | None, request_id: str | None) -> None:
         """The call returned (`error` None) or raised `error`: end its span, tell the hook."""
@@ -307,7 +319,7 @@ class Watch:
         if self.hook is not None:
             call = self.call
             self.emit(
-                CallFinished(
+                self.events.CallFinished(
                     call.operation,
                     call.route,
                     status,
