@@ -27,15 +27,12 @@ from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import ConsoleSpanExporter, SimpleSpanProcessor
 
 from examples.demo import emulator_unless_configured
+from examples.pages import REFUSED
 from quickshops import (
     AsyncQuickshops,
-    BadRequestError,
     Cart,
     Catalog,
-    InvalidRequestError,
-    NotFoundError,
     QuickshopsError,
-    UnprocessableEntityError,
 )
 
 if TYPE_CHECKING:
@@ -109,8 +106,7 @@ async def new_cart(qs: Client, product_id: str) -> Cart:
 @app.exception_handler(QuickshopsError)
 async def quickshops_error(request: Request, error: QuickshopsError) -> Response:
     """400 for what the API refused (an unknown product), 502 when the call failed."""
-    refused = (InvalidRequestError, BadRequestError, NotFoundError, UnprocessableEntityError)
-    status = 400 if isinstance(error, refused) else 502
+    status = 400 if isinstance(error, REFUSED) else 502
     return JSONResponse({"error": str(error)}, status_code=status)
 
 

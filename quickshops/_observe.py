@@ -109,7 +109,7 @@ class Observer:
     def __init__(self, config: ClientConfig, otel: OpenTelemetry | None) -> None:
         self.hook: Callable[[Event], None] | None = config.on_event
         self.events: ModuleType | None = None
-        """`quickshops.events`, imported only for a client with a hook."""
+        """`quickshops.events`, imported only for a client with a hook (None: no hook)."""
         if self.hook is not None:
             from . import events
 
@@ -117,7 +117,7 @@ class Observer:
         self.otel: OpenTelemetry | None = otel
         host, port = config.server
         self.server: dict[str, str | int] = {"server.address": host, "server.port": port}
-        self._attributes: dict[tuple[str, str, bool], dict[str, str | int]] = {}
+        self._attributes: dict[str, dict[str, str | int]] = {}
 
     @classmethod
     def of(cls, config: ClientConfig) -> Observer | None:
@@ -127,16 +127,18 @@ class Observer:
             return None
         return cls(config, otel)
 
-    def attributes(self, call: Call[Any]) -> dict[str, str | int]:
-        """The attributes a call's span starts with (those a sampler may look at)."""
-        key = (call.operation, call.route if not call.raw else call.method, call.raw)
-        attributes = self._attributes.get(key)
+    def attributes(self, call: Call[Any], name: str) -> dict[str, str | int]:
+        """The attributes a call's span (called `name`) starts with: those a sampler sees.
+
+        They depend on the name alone (a route's, or a method's for ``qs.request``).
+        """
+        attributes = self._attributes.get(name)
         if attributes is None:
             attributes = {"http.request.method": call.method, **self.server}
             if not call.raw:
                 attributes["url.template"] = call.route.partition(" ")[2]
             attributes["quickshops.operation"] = call.operation
-            self._attributes[key] = attributes
+            self._attributes[name] = attributes
         return attributes
 
     def watch(self, call: Call[Any]) -> Watch | None:
@@ -144,10 +146,9 @@ class Observer:
         span = None
         otel = self.otel
         if otel is not None:
+            name = call.method if call.raw else call.route
             span = otel.tracer.start_span(
-                call.method if call.raw else call.route,
-                kind=otel.client,
-                attributes=self.attributes(call),
+                name, kind=otel.client, attributes=self.attributes(call, name)
             )
             if not span.is_recording() and not span.get_span_context().is_valid:
                 span = None  # no tracer provider: nothing to record or to send on
@@ -163,9 +164,7 @@ class Watch:
         "attempts",
         "call",
         "context",
-        "events",
-        "hook",
-        "otel",
+        "observer",
         "recording",
         "span",
         "start",
@@ -174,10 +173,8 @@ class Watch:
     )
 
     call: Call[Any]
-    hook: Callable[[Event], None] | None
-    events: Any
-    """`quickshops.events`, for a call with a hook."""
-    otel: OpenTelemetry | None
+    observer: Observer
+    """The client's: its hook, its events module, its OpenTelemetry."""
     span: Span | None
     recording: bool
     """Whether the span records (a tracer provider set, and the span sampled)."""
@@ -193,9 +190,7 @@ class Watch:
 
     def __init__(self, call: Call[Any], observer: Observer, span: Span | None) -> None:
         self.call = call
-        self.hook = observer.hook
-        self.events = observer.events
-        self.otel = observer.otel
+        self.observer = observer
         self.span = span
         self.recording = span is not None and span.is_recording()
         self.attempts = 0
@@ -203,18 +198,20 @@ class Watch:
         self.start = clock()
         self.token = None
         if span is not None:
-            assert self.otel is not None  # a span comes from it
+            otel = observer.otel
+            assert otel is not None  # a span comes from it
             # The call's span is the current one while it runs: a span its HTTP client
             # or its hook starts is the call's child (but on `CallFinished`, given once
             # the span has ended and is current no more).
-            self.context = self.otel.in_context(span)
-            self.token = self.otel.attach(self.context)
+            self.context = otel.in_context(span)
+            self.token = otel.attach(self.context)
 
     def emit(self, event: Event) -> None:
         """Give `event` to the hook; a hook that raises is logged, and the call goes on."""
-        assert self.hook is not None
+        hook = self.observer.hook
+        assert hook is not None
         try:
-            self.hook(event)
+            hook(event)
         except Exception:
             logger.warning(
                 "The on_event hook raised on %s; the call goes on.",
@@ -224,16 +221,17 @@ class Watch:
 
     def sending(self, request: Any) -> None:
         """The call's request is built: its URL on the span, the span's context on it."""
+        otel = self.observer.otel
         if self.span is None:
             return
-        assert self.otel is not None
+        assert otel is not None
         if self.recording:
             url = request.url
             if url.userinfo:
                 url = url.copy_with(username=_REDACTED, password=_REDACTED)
             self.span.set_attribute("url.full", str(url))
         try:
-            self.otel.inject(request.headers, context=self.context)
+            otel.inject(request.headers, context=self.context)
         except Exception:  # the app's own propagator: it fails the trace, never the call
             logger.warning(
                 "The OpenTelemetry propagator failed; %s goes without its trace context.",
@@ -251,10 +249,11 @@ class Watch:
         """An attempt ended after `seconds`: its `response` if one came, `error` if it failed."""
         self.attempts = attempt
         self.status = None if response is None else response.status_code
-        if self.hook is not None:
+        events = self.observer.events
+        if events is not None:
             call = self.call
             self.emit(
-                self.events.AttemptFinished(
+                events.AttemptFinished(
                     call.operation,
                     call.route,
                     attempt,
@@ -277,11 +276,10 @@ class Watch:
                     "error.type": reason,
                 },
             )
-        if self.hook is not None:
+        events = self.observer.events
+        if events is not None:
             call = self.call
-            self.emit(
-                self.events.RetryScheduled(call.operation, call.route, attempt, delay, reason)
-            )
+            self.emit(events.RetryScheduled(call.operation, call.route, attempt, delay, reason))
 
     def pausing(self, seconds: float) -> None:
         """The call waits `seconds` for its route's rate-limit pause or turn."""
@@ -290,8 +288,9 @@ class Watch:
             self.span.add_event(
                 "quickshops.rate_limit.wait", {"quickshops.rate_limit.wait": seconds}
             )
-        if self.hook is not None:
-            self.emit(self.events.RateLimitWait(self.call.route, seconds))
+        events = self.observer.events
+        if events is not None:
+            self.emit(events.RateLimitWait(self.call.route, seconds))
 
     def finished(self, error: BaseException | None, request_id: str | None) -> None:
         """The call returned (`error` None) or raised `error`: end its span, tell the hook."""
@@ -299,9 +298,9 @@ class Watch:
         if request_id is None and isinstance(error, QuickshopsError):
             request_id = error.request_id
         kind = None if error is None else error_type(error)
-        span = self.span
+        span, otel, events = self.span, self.observer.otel, self.observer.events
         if span is not None:
-            assert self.otel is not None
+            assert otel is not None
             if self.recording:
                 ended: dict[str, str | int] = {}
                 if status is not None:
@@ -310,16 +309,16 @@ class Watch:
                     ended["http.request.resend_count"] = self.attempts - 1
                 if request_id is not None:
                     ended["quickshops.request_id"] = request_id
-                if error is not None and kind is not None:
+                if kind is not None:
                     ended["error.type"] = kind
-                    span.set_status(self.otel.error_status(str(error) or kind))
+                    span.set_status(otel.error_status(str(error) or kind))
                 span.set_attributes(ended)
             span.end()
-            self.otel.detach(self.token)
-        if self.hook is not None:
+            otel.detach(self.token)
+        if events is not None:
             call = self.call
             self.emit(
-                self.events.CallFinished(
+                events.CallFinished(
                     call.operation,
                     call.route,
                     status,
